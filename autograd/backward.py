@@ -1,0 +1,123 @@
+"""The backward pass: the chain rule applied to every node, in reverse topological order.
+
+For each node, in an order where every consumer comes before what it consumes, the gradient that
+reached the node is multiplied by each recorded local derivative and added to that parent:
+
+    parent.grad += local_grad * node.grad        (the chain rule, one edge at a time)
+
+A node used twice (`a + a`, or an interior node feeding two others) receives both contributions:
+the sum over paths. Nothing here knows any particular op; the rules table recorded the numbers.
+The order is found without recursion, so a graph of any depth works under Python's default
+recursion limit, and the work is linear in the number of edges.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from autograd.rules import rule_of
+from autograd.value import Value
+
+
+def _interior_order(root: Value, stop: frozenset[Value] = frozenset()) -> list[Value]:
+    """Interior nodes (those with parents) reachable from root, each after all of its parents.
+
+    An iterative depth-first search: a node is appended once every parent has been. Leaves are
+    left out: they pass no gradient on. Nodes in `stop` are treated as leaves.
+    """
+    if not root.parents or root in stop:
+        return []
+    order: list[Value] = []
+    visited = {root, *stop}
+    stack = [(root, iter(root.parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent.parents and parent not in visited:
+                visited.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node reachable from root, each after all of its parents (leaves first, root last)."""
+    interior = _interior_order(root)
+    leaves = {
+        parent: None for node in interior for parent in node.parents if not parent.parents
+    }
+    if not interior:
+        return [root]
+    return [*leaves, *interior]
+
+
+def backward(root: Value, grad: float = 1.0) -> None:
+    """Set `node.grad = d(root)/d(node)` (times `grad`) for every node; leaves accumulate.
+
+    The cyclic garbage collector is paused while it runs: the pass allocates no cycles, and
+    without the pause Python would scan the whole graph repeatedly for nothing.
+    """
+    order = _interior_order(root)
+    if not order:
+        root.grad += grad
+        return
+    for node in order:
+        node.grad = 0.0
+    root.grad = grad
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for node in reversed(order):
+            g = node.grad
+            if g == 0.0:
+                continue
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * g
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def gradients(root: Value, inputs: list[Value], grad: float | Value = 1.0) -> list[Value]:
+    """d(root)/d(input) for each input, as Values in a new graph that can be differentiated again.
+
+    Paths are followed only as far as `inputs` (they are treated as leaves), and no `.grad` is
+    touched, so a gradient taken inside another gradient's function does not mix with it.
+    """
+    seed = grad if isinstance(grad, Value) else Value(grad)
+    totals = _propagate(root, seed, frozenset(inputs))
+    return [totals.get(x) or Value(0.0) for x in inputs]
+
+
+def backward_graph(root: Value, grad: float = 1.0) -> dict[Value, Value]:
+    """`backward` that also builds each leaf's gradient as a Value (create_graph=True).
+
+    The float `.grad` of every node is set as `backward` sets it; the returned dict maps each
+    leaf to its gradient as a Value in a graph of its own, ready to be differentiated again.
+    """
+    totals = _propagate(root, Value(grad), frozenset())
+    backward(root, grad)
+    return {node: total for node, total in totals.items() if not node.parents}
+
+
+def _propagate(root: Value, seed: Value, stop: frozenset[Value]) -> dict[Value, Value]:
+    """The chain rule on Values: each local derivative comes from its rule's `symbolic` form."""
+    totals: dict[Value, Value] = {root: seed}
+    for node in reversed(_interior_order(root, stop)):
+        g = totals.pop(node, None)
+        if g is None:
+            continue
+        rule, c = rule_of(node.op)
+        for parent, local in zip(node.parents, rule.symbolic(node, c)):
+            if isinstance(local, float):
+                if local == 0.0:
+                    continue
+                term = g if local == 1.0 else g * local
+            else:
+                term = g * local
+            previous = totals.get(parent)
+            totals[parent] = term if previous is None else previous + term
+    return totals

@@ -1,0 +1,1 @@
+"""One module per `chainrule` command; each has `register(subparsers)` setting `run`."""
