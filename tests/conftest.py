@@ -1,0 +1,51 @@
+"""Shared test helpers: the PyTorch oracle and graphviz's `dot`, which may be missing.
+
+A newcomer's `make test` without torch (or dot) skips those tests with a visible reason. CI sets
+CHAINRULE_REQUIRE_TORCH=1 and CHAINRULE_REQUIRE_DOT=1, and then a missing one is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from types import ModuleType
+
+import pytest
+
+
+def require_torch() -> ModuleType:
+    """The torch module, or skip (fail when CHAINRULE_REQUIRE_TORCH=1)."""
+    try:
+        import torch
+    except ImportError:
+        reason = "PyTorch is not installed: `.venv/bin/pip install torch==2.13.0` to run the oracle"
+        if os.environ.get("CHAINRULE_REQUIRE_TORCH") == "1":
+            pytest.fail(f"CHAINRULE_REQUIRE_TORCH=1 but {reason}")
+        pytest.skip(reason)
+    torch.set_default_dtype(torch.float64)
+    return torch
+
+
+def require_dot() -> str:
+    """The path of graphviz's `dot` program, or skip (fail when CHAINRULE_REQUIRE_DOT=1)."""
+    path = shutil.which("dot")
+    if path is None:
+        reason = (
+            "graphviz's `dot` is not installed: apt-get install graphviz (or brew install graphviz)"
+        )
+        if os.environ.get("CHAINRULE_REQUIRE_DOT") == "1":
+            pytest.fail(f"CHAINRULE_REQUIRE_DOT=1 but {reason}")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture
+def torch() -> ModuleType:
+    """PyTorch in float64, or a skip with the reason."""
+    return require_torch()
+
+
+@pytest.fixture
+def dot() -> str:
+    """The path of `dot`, or a skip with the reason."""
+    return require_dot()
