@@ -1,0 +1,356 @@
+"""Backpropagation derived by hand: the four equations, in plain Python floats.
+
+This module never builds a `Value` graph. It reads the numbers out of a model (`w.data`, `b.data`)
+and applies the chain rule the way it is written on paper, so its answers can be set beside
+autograd's `param.grad` and compared digit for digit.
+
+Notation (DESIGN.md): layers are numbered l = 1 .. L, and a0 is the input x.
+
+    z_l = W_l a_{l-1} + b_l            a_l = f(z_l)           delta_l = dC/dz_l
+
+    (1) delta_L = dC/da_L * f'(z_L)                        the error at the output
+    (2) delta_l = (W_{l+1}^T delta_{l+1}) * f'(z_l)        the error one layer back
+    (3) dC/db_l[j]    = delta_l[j]
+    (4) dC/dW_l[j][k] = delta_l[j] * a_{l-1}[k]
+
+`*` is element by element. With m samples, C is a sum over samples (each loss below carries its
+1/m), so the gradient is the sum of the per-sample gradients: their average, for the averaged
+losses. Python lists count from 0: `weight_grads[l - 1]` is dC/dW_l, for `model.layers[l - 1]`.
+"""
+
+# The names are the notation: X, Y, L, T, a_L, dE_da, and l for a layer.
+# ruff: noqa: N803, N806, N815, E741
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from autograd import Value
+
+Number = float | int | Value
+Sample = Sequence[Number] | Number
+Target = Sequence[Number] | Number
+WeightGrads = list[list[list[float]]]
+BiasGrads = list[list[float]]
+Activation = tuple[Callable[[float], float], Callable[[float, float], float]]
+
+
+class NeuronLike(Protocol):
+    """What `nn.manual` reads from a neuron: its weights, bias and activation name."""
+
+    @property
+    def w(self) -> Sequence[Value]: ...
+    @property
+    def b(self) -> Value: ...
+    @property
+    def activation(self) -> str: ...
+
+
+class LayerLike(Protocol):
+    @property
+    def neurons(self) -> Sequence[NeuronLike]: ...
+
+
+class ModelLike(Protocol):
+    @property
+    def layers(self) -> Sequence[LayerLike]: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# activations: a = f(z) and f'(z) side by side. f' takes both z and a, since the neat forms use a.
+
+
+def sigmoid(z: float) -> float:
+    """a = 1/(1 + e^-z), computed from e^-|z| so it never overflows."""
+    if z >= 0.0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    # name:     (a = f(z),                  f'(z), given z and a)
+    "sigmoid": (sigmoid, lambda z, a: a * (1.0 - a)),
+    "tanh": (math.tanh, lambda z, a: 1.0 - a * a),
+    "relu": (lambda z: z if z > 0.0 else 0.0, lambda z, a: 1.0 if z > 0.0 else 0.0),
+    "linear": (lambda z: z, lambda z, a: 1.0),
+}
+
+
+
+def activation_and_slope(name: str) -> Activation:
+    """(f, f') for the activation called `name`, or ValueError."""
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(
+            f"nn.manual: unknown activation {name!r}; known: {sorted(ACTIVATIONS)}"
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# losses: dC/da for one output of one sample, with m samples in the batch (DESIGN.md's definitions)
+
+
+def _bce_slope(a: float, t: float, m: int) -> float:
+    if not 0.0 < a < 1.0:
+        raise ValueError(
+            f"nn.manual: bce needs outputs strictly between 0 and 1 (log a and log(1 - a)), "
+            f"got a = {a!r}; use a sigmoid output layer"
+        )
+    return -(t / a - (1.0 - t) / (1.0 - a)) / m
+
+
+LOSS_SLOPES: dict[str, Callable[[float, float, int], float]] = {
+    # C = (1/2m) Σ (a - t)^2        ->  dC/da = (a - t)/m
+    "half_mse": lambda a, t, m: (a - t) / m,
+    # C = (1/m) Σ (a - t)^2         ->  dC/da = 2 (a - t)/m
+    "mse": lambda a, t, m: 2.0 * (a - t) / m,
+    # C = Σ (a - t)^2               ->  dC/da = 2 (a - t)
+    "sse": lambda a, t, m: 2.0 * (a - t),
+    # C = -(1/m) Σ [t ln a + (1 - t) ln(1 - a)]   ->  dC/da = -(t/a - (1 - t)/(1 - a))/m
+    "bce": _bce_slope,
+    # C = (1/m) Σ max(0, 1 - t a)   ->  dC/da = -t/m where 1 - t a > 0, else 0
+    "hinge": lambda a, t, m: -t / m if 1.0 - t * a > 0.0 else 0.0,
+}
+
+
+def loss_slope(loss: str, a: float, t: float, m: int) -> float:
+    """dC/da for one output `a` with target `t`, in a batch of `m` samples."""
+    try:
+        slope = LOSS_SLOPES[loss]
+    except KeyError:
+        raise ValueError(
+            f"nn.manual: unknown loss {loss!r}; known: {sorted(LOSS_SLOPES)}"
+        ) from None
+    return slope(a, t, m)
+
+
+# ---------------------------------------------------------------------------------------------
+# the forward pass, keeping every z and a
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One sample's forward pass: `a[l]` for l = 0 .. L (a[0] is x) and `z[l]` for l = 1 .. L.
+
+    `z[0]` is an empty list, so the indices match the notation.
+    """
+
+    z: list[list[float]]
+    a: list[list[float]]
+
+
+def as_floats(entry: Sample | Target, what: str, i: int) -> list[float]:
+    items: Sequence[Number] = entry if isinstance(entry, Sequence) else [entry]
+    out = []
+    for item in items:
+        number = item.data if isinstance(item, Value) else item
+        if not isinstance(number, (int, float)) or isinstance(number, bool):
+            raise TypeError(f"nn.manual: {what} {i} holds {item!r}; expected numbers")
+        out.append(float(number))
+    return out
+
+
+def forward(model: ModelLike, x: Sequence[float]) -> Trace:
+    """z_l = W_l a_{l-1} + b_l and a_l = f(z_l), layer by layer, from plain floats."""
+    z: list[list[float]] = [[]]
+    a: list[list[float]] = [list(x)]
+    for layer in model.layers:
+        z_l, a_l = [], []
+        for neuron in layer.neurons:
+            f, _ = activation_and_slope(neuron.activation)
+            if len(neuron.w) != len(a[-1]):
+                raise ValueError(
+                    f"nn.manual: layer {len(a)} expects {len(neuron.w)} inputs, "
+                    f"got {len(a[-1])}"
+                )
+            total = neuron.b.data
+            for w_jk, a_k in zip(neuron.w, a[-1]):
+                total += w_jk.data * a_k
+            z_l.append(total)
+            a_l.append(f(total))
+        z.append(z_l)
+        a.append(a_l)
+    return Trace(z, a)
+
+
+def activation_slopes(model: ModelLike, trace: Trace) -> list[list[float]]:
+    """f'(z_l[j]) = da_l[j]/dz_l[j] for l = 1 .. L (index 0 is an empty list), from a trace."""
+    slopes: list[list[float]] = [[]]
+    for layer, z_l, a_l in zip(model.layers, trace.z[1:], trace.a[1:]):
+        slopes.append([
+            activation_and_slope(neuron.activation)[1](z, a)
+            for neuron, z, a in zip(layer.neurons, z_l, a_l)
+        ])
+    return slopes
+
+
+# ---------------------------------------------------------------------------------------------
+# the four equations
+
+
+def output_delta(
+    loss: str, activations: Sequence[str], trace: Trace, t: Sequence[float], m: int
+) -> list[float]:
+    """Equation (1): delta_L[j] = dC/da_L[j] * f'(z_L[j]).
+
+    For bce with a sigmoid output the two factors are multiplied out by hand:
+    -(t/a - (1 - t)/(1 - a)) * a(1 - a) = -[t(1 - a) - (1 - t) a] = a - t, so
+    delta_L = (a - t)/m. That shortcut is used here (it also stays finite when a rounds to 0 or 1,
+    where the factors alone would divide by zero). For bce with any other output activation the
+    general product is used, and an output outside (0, 1) raises ValueError.
+    """
+    z_L, a_L = trace.z[-1], trace.a[-1]
+    if len(t) != len(a_L):
+        raise ValueError(f"nn.manual: the model has {len(a_L)} outputs but a target has {len(t)}")
+    delta = []
+    for j, (z_j, a_j, t_j) in enumerate(zip(z_L, a_L, t)):
+        if loss == "bce" and activations[j] == "sigmoid":
+            delta.append((a_j - t_j) / m)
+        else:
+            _, f_prime = activation_and_slope(activations[j])
+            delta.append(loss_slope(loss, a_j, t_j, m) * f_prime(z_j, a_j))
+    return delta
+
+
+def hidden_delta(
+    layer_above: LayerLike, delta_above: Sequence[float], activations: Sequence[str],
+    z: Sequence[float], a: Sequence[float],
+) -> list[float]:
+    """Equation (2): delta_l[k] = (Σ_j W_{l+1}[j][k] delta_{l+1}[j]) * f'(z_l[k]).
+
+    The sum over j is the transpose: neuron k of layer l feeds every neuron j of layer l+1, and
+    its error collects what each of them passes back through the weight that joins them.
+    """
+    delta = []
+    for k, (z_k, a_k) in enumerate(zip(z, a)):
+        _, f_prime = activation_and_slope(activations[k])
+        back = 0.0
+        for neuron, delta_j in zip(layer_above.neurons, delta_above):
+            back += neuron.w[k].data * delta_j
+        delta.append(back * f_prime(z_k, a_k))
+    return delta
+
+
+def deltas(
+    model: ModelLike, trace: Trace, t: Sequence[float], loss: str, m: int
+) -> list[list[float]]:
+    """delta_l for l = 1 .. L (index 0 is an empty list): equation (1), then (2) backwards."""
+    layers = list(model.layers)
+    names = [[n.activation for n in layer.neurons] for layer in layers]
+    L = len(layers)
+    result: list[list[float]] = [[] for _ in range(L + 1)]
+    result[L] = output_delta(loss, names[L - 1], trace, t, m)
+    for l in range(L - 1, 0, -1):
+        result[l] = hidden_delta(layers[l], result[l + 1], names[l - 1], trace.z[l], trace.a[l])
+    return result
+
+
+def backprop(
+    model: ModelLike, X: Sequence[Sample], Y: Sequence[Target], loss: str = "half_mse"
+) -> tuple[WeightGrads, BiasGrads]:
+    """The gradient of the loss over the batch (X, Y), by the four equations.
+
+    Returns `(weight_grads, bias_grads)` with `weight_grads[l - 1][j][k]` = dC/dW_l[j][k] and
+    `bias_grads[l - 1][j]` = dC/db_l[j]. Each sample contributes equations (3) and (4) with its
+    own deltas; the 1/m of the loss makes the sum an average. `loss` is one of `half_mse`, `mse`,
+    `sse`, `bce`, `hinge` (see `output_delta` for the bce shortcut); any other raises ValueError.
+
+        >>> from nn import MLP
+        >>> model = MLP(2, [3, 1], seed=0)
+        >>> weight_grads, bias_grads = backprop(model, [[0.5, -1.0]], [1.0])
+        >>> len(weight_grads[0]), len(weight_grads[0][0]), len(bias_grads[1])
+        (3, 2, 1)
+    """
+    if loss not in LOSS_SLOPES:
+        raise ValueError(f"nn.manual: unknown loss {loss!r}; known: {sorted(LOSS_SLOPES)}")
+    if len(X) != len(Y):
+        raise ValueError(f"nn.manual: {len(X)} samples in X but {len(Y)} targets in Y")
+    m = len(X)
+    if m == 0:
+        raise ValueError("nn.manual: the batch is empty; pass at least one sample")
+    layers = list(model.layers)
+    weight_grads = [[[0.0] * len(n.w) for n in layer.neurons] for layer in layers]
+    bias_grads = [[0.0] * len(layer.neurons) for layer in layers]
+    for i, (x, y) in enumerate(zip(X, Y)):
+        trace = forward(model, as_floats(x, "sample", i))
+        delta = deltas(model, trace, as_floats(y, "target", i), loss, m)
+        for l in range(1, len(layers) + 1):
+            for j, delta_j in enumerate(delta[l]):
+                bias_grads[l - 1][j] += delta_j                                # (3)
+                row = weight_grads[l - 1][j]
+                for k, a_k in enumerate(trace.a[l - 1]):
+                    row[k] += delta_j * a_k                                    # (4)
+    return weight_grads, bias_grads
+
+
+# ---------------------------------------------------------------------------------------------
+# the first seed's single neuron, factor by factor
+
+
+@dataclass(frozen=True)
+class NeuronWalkthrough:
+    """One sigmoid neuron with E = 1/2 (a - T)^2, differentiated one chain-rule factor at a time.
+
+    z = Σ_k w_k a_prev[k] + b,  a = sigmoid(z);
+    dE/da = a - T,  da/dz = a(1 - a),  dz/dw_k = a_prev[k],  dz/db = 1;
+    dE/dw_k = dE/da * da/dz * dz/dw_k  and  dE/db = dE/da * da/dz * dz/db.
+    """
+
+    z: float
+    a: float
+    E: float
+    dE_da: float
+    da_dz: float
+    dz_dw: tuple[float, ...]
+    dz_db: float
+    dE_dw: tuple[float, ...]
+    dE_db: float
+
+
+def single_neuron(
+    w: Sequence[float], b: float, a_prev: Sequence[float], T: float
+) -> NeuronWalkthrough:
+    """The three factors of the chain rule for one sigmoid neuron and their products."""
+    if len(w) != len(a_prev):
+        raise ValueError(f"single_neuron: {len(w)} weights but {len(a_prev)} inputs a_prev")
+    z = b + sum(w_k * x_k for w_k, x_k in zip(w, a_prev))
+    a = sigmoid(z)
+    dE_da = a - T
+    da_dz = a * (1.0 - a)
+    dz_dw = tuple(float(x_k) for x_k in a_prev)
+    dz_db = 1.0
+    return NeuronWalkthrough(
+        z=z,
+        a=a,
+        E=0.5 * (a - T) ** 2,
+        dE_da=dE_da,
+        da_dz=da_dz,
+        dz_dw=dz_dw,
+        dz_db=dz_db,
+        dE_dw=tuple(dE_da * da_dz * x_k for x_k in dz_dw),
+        dE_db=dE_da * da_dz * dz_db,
+    )
+
+
+__all__ = [
+    "ACTIVATIONS",
+    "LOSS_SLOPES",
+    "NeuronWalkthrough",
+    "Trace",
+    "activation_and_slope",
+    "activation_slopes",
+    "as_floats",
+    "backprop",
+    "deltas",
+    "forward",
+    "hidden_delta",
+    "loss_slope",
+    "output_delta",
+    "sigmoid",
+    "single_neuron",
+]
