@@ -129,16 +129,21 @@ def _number_text(c: float | int) -> str:
 
 
 def _folded_names(symbol: str, number_on_right: bool) -> Callable[[float | int], str]:
-    """The op string of a node with a number folded in, cached so a chain shares one string."""
-    names: dict[float | int, str] = {}
+    """The op string of a node with a number folded in, cached so a chain shares one string.
+
+    Ints and floats are cached apart: `a ** 2` reads "**2" and `a ** 2.0` reads "**2.0".
+    """
+    int_names: dict[float | int, str] = {}
+    float_names: dict[float | int, str] = {}
 
     def name(c: float | int) -> str:
-        text = names.get(c)
+        cache = int_names if type(c) is int else float_names
+        text = cache.get(c)
         if text is None:
-            if len(names) > 4096:
-                names.clear()
+            if len(cache) > 4096:
+                cache.clear()
             text = symbol + _number_text(c) if number_on_right else _number_text(c) + symbol
-            names[c] = text
+            cache[c] = text
         return text
 
     return name

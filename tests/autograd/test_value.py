@@ -1,0 +1,151 @@
+"""Value construction, what each op records, and the errors bad input gets."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import Value
+
+
+def test_a_leaf_holds_a_float_and_starts_with_zero_grad() -> None:
+    v = Value(3, "x")
+    assert (v.data, v.grad, v.label, v.op, v.parents, v.local_grads) == (3.0, 0.0, "x", "", (), ())
+    assert type(v.data) is float
+
+
+@pytest.mark.parametrize("bad", [True, False, "1.0", None, 1j, [1.0], (1.0,), {"x": 1}])
+def test_non_numbers_are_refused_with_their_type(bad: object) -> None:
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)  # type: ignore[arg-type]
+
+
+def test_a_label_must_be_text() -> None:
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, 5)  # type: ignore[arg-type]
+
+
+def test_repr_shows_label_data_and_grad() -> None:
+    v = Value(2.5, "w")
+    v.grad = -1.0
+    assert repr(v) == "Value('w', data=2.5, grad=-1.0)"
+    assert "op='*'" in repr(v * v)
+
+
+def test_operands_are_kept_in_order_even_when_repeated() -> None:
+    a, b = Value(2.0), Value(5.0)
+    assert (a + a).parents == (a, a)
+    assert (a - b).parents == (a, b)
+    assert (b - a).local_grads == (1.0, -1.0)
+
+
+def test_numbers_are_folded_into_the_op() -> None:
+    a = Value(4.0)
+    cases = {
+        "*2": (a * 2, 8.0, 2.0),
+        "2-": (2 - a, -2.0, -1.0),
+        "3/": (3 / a, 0.75, -3.0 / 16.0),
+        "**2": (a**2, 16.0, 8.0),
+        "2**": (2**a, 16.0, 16.0 * math.log(2.0)),
+        "+1.5": (1.5 + a, 5.5, 1.0),
+        "/4": (a / 4, 1.0, 0.25),
+        "-1": (a - 1, 3.0, 1.0),
+    }
+    for op, (node, data, local) in cases.items():
+        assert (node.op, node.parents, node.data) == (op, (a,), data)
+        assert node.local_grads == pytest.approx((local,), rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("make", "data", "local"),
+    [
+        (lambda a, b: a + b, 1.0, (1.0, 1.0)),
+        (lambda a, b: a - b, 5.0, (1.0, -1.0)),
+        (lambda a, b: a * b, -6.0, (-2.0, 3.0)),
+        (lambda a, b: a / b, -1.5, (-0.5, -0.75)),
+        (lambda a, b: a**b, 1.0 / 9.0, (-2.0 / 27.0, (1.0 / 9.0) * math.log(3.0))),
+    ],
+)
+def test_binary_ops_record_their_local_derivatives(make, data, local) -> None:  # type: ignore[no-untyped-def]
+    a, b = Value(3.0), Value(-2.0)
+    node = make(a, b)
+    assert node.data == pytest.approx(data, rel=1e-15)
+    assert node.local_grads == pytest.approx(local, rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("name", "x", "data", "local"),
+    [
+        ("exp", 0.5, math.exp(0.5), math.exp(0.5)),
+        ("log", 2.0, math.log(2.0), 0.5),
+        ("tanh", 0.3, math.tanh(0.3), 1 - math.tanh(0.3) ** 2),
+        ("sigmoid", 0.3, 1 / (1 + math.exp(-0.3)), math.exp(-0.3) / (1 + math.exp(-0.3)) ** 2),
+        ("relu", -0.3, 0.0, 0.0),
+        ("relu", 0.3, 0.3, 1.0),
+        ("__abs__", -0.3, 0.3, -1.0),
+        ("__neg__", 0.3, -0.3, -1.0),
+    ],
+)
+def test_unary_ops_record_their_local_derivatives(
+    name: str, x: float, data: float, local: float
+) -> None:
+    node = getattr(Value(x), name)()
+    assert node.data == pytest.approx(data, rel=1e-14)
+    assert node.local_grads == pytest.approx((local,), rel=1e-12)
+
+
+@pytest.mark.parametrize("x", [-1000.0, -50.0, 50.0, 1000.0])
+def test_sigmoid_and_tanh_are_finite_far_from_zero(x: float) -> None:
+    for name in ("sigmoid", "tanh"):
+        v = Value(x)
+        out = getattr(v, name)()
+        out.backward()
+        assert math.isfinite(out.data) and math.isfinite(v.grad)
+    assert Value(-1000.0).sigmoid().data == 0.0
+    assert Value(1000.0).sigmoid().data == 1.0
+
+
+def test_kinks_take_pytorch_conventions() -> None:
+    zero = Value(0.0)
+    assert zero.relu().local_grads == (0.0,)
+    assert abs(zero).local_grads == (0.0,)
+    assert (zero**2).local_grads == (0.0,)
+    assert (zero**0).local_grads == (0.0,)
+    assert (zero ** Value(2.0)).local_grads == (0.0, 0.0)
+    assert (Value(0.0) ** 0.5).local_grads == (math.inf,)
+
+
+@pytest.mark.parametrize(
+    ("expression", "error", "words"),
+    [
+        (lambda: Value(0.0).log(), ValueError, ["log", "0.0"]),
+        (lambda: Value(-2.0).log(), ValueError, ["log", "-2.0"]),
+        (lambda: Value(-8.0) ** 0.5, ValueError, ["**", "-8.0", "0.5"]),
+        (lambda: Value(-8.0) ** Value(0.5), ValueError, ["**", "-8.0"]),
+        (lambda: (-8.0) ** Value(0.5), ValueError, ["**", "-8.0"]),
+        (lambda: Value(-8.0) ** Value(2.0), ValueError, ["log(-8.0)"]),
+        (lambda: Value(1.0) / 0, ZeroDivisionError, ["/", "1.0"]),
+        (lambda: Value(1.0) / Value(0.0), ZeroDivisionError, ["/"]),
+        (lambda: 2.0 / Value(0.0), ZeroDivisionError, ["/", "2.0"]),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, ["**", "negative", "-1"]),
+        (lambda: 0.0 ** Value(-2.0), ZeroDivisionError, ["**", "-2.0"]),
+        (lambda: Value(710.0).exp(), OverflowError, ["exp", "710.0"]),
+        (lambda: Value(10.0) ** 400, OverflowError, ["**", "10.0", "400"]),
+    ],
+)
+def test_bad_arithmetic_raises_what_floats_raise_naming_op_and_value(
+    expression, error, words  # type: ignore[no-untyped-def]
+) -> None:
+    with pytest.raises(error) as raised:
+        expression()
+    for word in words:
+        assert word in str(raised.value)
+
+
+@pytest.mark.parametrize("other", ["2", None, [1.0], True, 1j])
+def test_ops_with_non_numbers_raise_type_error(other: object) -> None:
+    with pytest.raises(TypeError):
+        Value(1.0) + other  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        other * Value(1.0)  # type: ignore[operator]
