@@ -202,7 +202,9 @@ def output_delta(
     -(t/a - (1 - t)/(1 - a)) * a(1 - a) = -[t(1 - a) - (1 - t) a] = a - t, so
     delta_L = (a - t)/m. That shortcut is used here (it also stays finite when a rounds to 0 or 1,
     where the factors alone would divide by zero). For bce with any other output activation the
-    general product is used, and an output outside (0, 1) raises ValueError.
+    general product is used, and an output outside (0, 1) raises ValueError. (`nn.losses.bce`
+    clamps a into [1e-12, 1 - 1e-12], so autograd gives 0 for an output saturated beyond that,
+    where this shortcut still gives (a - t)/m.)
     """
     z_L, a_L = trace.z[-1], trace.a[-1]
     if len(t) != len(a_L):
@@ -260,7 +262,7 @@ def backprop(
     own deltas; the 1/m of the loss makes the sum an average. `loss` is one of `half_mse`, `mse`,
     `sse`, `bce`, `hinge` (see `output_delta` for the bce shortcut); any other raises ValueError.
 
-        >>> from nn import MLP
+        >>> from nn.layers import MLP
         >>> model = MLP(2, [3, 1], seed=0)
         >>> weight_grads, bias_grads = backprop(model, [[0.5, -1.0]], [1.0])
         >>> len(weight_grads[0]), len(weight_grads[0][0]), len(bias_grads[1])
