@@ -5,6 +5,7 @@
 """
 
 from autograd.backward import backward, gradients, topological_order
+from autograd.draw import draw
 from autograd.functional import grad, hessian, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.ops import sum, weighted_sum
@@ -17,6 +18,7 @@ __all__ = [
     "Rule",
     "Value",
     "backward",
+    "draw",
     "grad",
     "gradcheck",
     "gradients",

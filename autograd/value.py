@@ -69,6 +69,14 @@ class Value:
         backward(self, grad)
         return None
 
+    def _repr_mimebundle_(
+        self, include: object = None, exclude: object = None
+    ) -> dict[str, object]:
+        """In Jupyter, a Value shows as the diagram of its graph (`autograd.draw`)."""
+        from autograd.draw_output import mimebundle
+
+        return mimebundle(self)
+
     # Operators, made from the rules table below the class.
     __add__: ClassVar[Callable[[Value, Operand], Value]]
     __radd__: ClassVar[Callable[[Value, Operand], Value]]
