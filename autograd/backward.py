@@ -58,18 +58,19 @@ def backward(root: Value, grad: float = 1.0) -> None:
     """Set `node.grad = d(root)/d(node)` (times `grad`) for every node; leaves accumulate.
 
     The cyclic garbage collector is paused while it runs: the pass allocates no cycles, and
-    without the pause Python would scan the whole graph repeatedly for nothing.
+    without the pause Python would scan the whole graph repeatedly for nothing. A node whose
+    gradient is exactly 0 (a relu that was off) passes nothing on.
     """
-    order = _interior_order(root)
-    if not order:
-        root.grad += grad
-        return
-    for node in order:
-        node.grad = 0.0
-    root.grad = grad
     collecting = gc.isenabled()
     gc.disable()
     try:
+        order = _interior_order(root)
+        if not order:
+            root.grad += grad
+            return
+        for node in order:
+            node.grad = 0.0
+        root.grad = grad
         for node in reversed(order):
             g = node.grad
             if g == 0.0:

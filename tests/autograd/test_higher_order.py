@@ -1,0 +1,100 @@
+"""Derivatives of derivatives: random graphs to third order against PyTorch and sympy."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+import sympy
+from hypothesis import given, settings
+
+from autograd import Value, gradients
+from tests.autograd.programs import Step, inputs, programs, run
+from tests.autograd.test_oracle_sympy import SYMBOLS, SYMPY
+from tests.autograd.test_oracle_torch import CHAINRULE, close, torch_namespace
+from tests.conftest import require_torch
+
+
+def chainrule_derivatives(program: list[Step], xs: list[float]) -> list[list[float]]:
+    """[d out/d x_i, d2 out/d x0 d x_i, d3 out/d x0^2 d x_i] for every input i."""
+    leaves = [Value(x) for x in xs]
+    out = run(program, CHAINRULE, leaves)
+    first = gradients(out, leaves)
+    second = gradients(first[0], leaves)
+    third = gradients(second[0], leaves)
+    return [[g.data for g in order] for order in (first, second, third)]
+
+
+def torch_derivatives(torch: Any, program: list[Step], xs: list[float]) -> list[list[float]]:
+    leaves = [torch.tensor(x, requires_grad=True) for x in xs]
+    out = run(program, torch_namespace(torch), leaves)
+    result = []
+    target = out
+    for _ in range(3):
+        if not target.requires_grad:
+            result.append([0.0] * len(xs))
+            target = torch.tensor(0.0)
+            continue
+        grads = torch.autograd.grad(target, leaves, create_graph=True, allow_unused=True)
+        result.append([0.0 if g is None else g.item() for g in grads])
+        target = grads[0] if grads[0] is not None else torch.tensor(0.0)
+    return result
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs(max_steps=8), inputs())
+def test_orders_one_to_three_match_pytorch(program: list[Step], xs: list[float]) -> None:
+    torch = require_torch()
+    ours = chainrule_derivatives(program, xs)
+    theirs = torch_derivatives(torch, program, xs)
+    for order, (mine, other) in enumerate(zip(ours, theirs), start=1):
+        for i, (a, b) in enumerate(zip(mine, other)):
+            assert close(a, b, tol=1e-8), (order, i, a, b)
+
+
+@settings(max_examples=25, deadline=None)
+@given(programs(max_steps=4), inputs())
+def test_orders_one_to_three_match_sympy(program: list[Step], xs: list[float]) -> None:
+    ours = chainrule_derivatives(program, xs)
+    expression = run(program, SYMPY, list(SYMBOLS))
+    point = dict(zip(SYMBOLS, xs))
+    x0 = SYMBOLS[0]
+    for order, mine in enumerate(ours, start=1):
+        for symbol, a in zip(SYMBOLS, mine):
+            derivative = sympy.diff(expression, *([x0] * (order - 1)), symbol)
+            assert close(a, float(derivative.evalf(subs=point)), tol=1e-8), (order, symbol)
+
+
+def test_backward_with_create_graph_returns_gradients_as_values() -> None:
+    x, y = Value(1.5, "x"), Value(-0.5, "y")
+    out = x * x * y + y.exp()
+    grads = out.backward(create_graph=True)
+    assert grads is not None
+    assert (x.grad, y.grad) == pytest.approx((2 * 1.5 * -0.5, 1.5**2 + math.exp(-0.5)))
+    dx = grads[x]  # 2xy, a Value in a graph of its own
+    assert dx.data == x.grad
+    dx.backward()  # d(2xy)/dx = 2y, d(2xy)/dy = 2x, accumulated onto the first pass
+    assert (x.grad, y.grad) == pytest.approx((-1.5 + 2 * -0.5, 2.25 + math.exp(-0.5) + 3.0))
+
+
+@pytest.mark.parametrize(
+    ("make", "torch_make", "x"),
+    [
+        (lambda v: v**2, lambda t, v: v**2, 0.0),
+        (lambda v: v ** Value(2.0), lambda t, v: v ** t.tensor(2.0), 0.0),
+        (lambda v: v.relu(), lambda t, v: t.relu(v), 0.0),
+        (lambda v: abs(v), lambda t, v: t.abs(v), 0.0),
+        (lambda v: v**0, lambda t, v: v**0, 0.0),
+    ],
+)
+def test_singular_points_take_pytorch_values(make, torch_make, x) -> None:  # type: ignore[no-untyped-def]
+    torch = require_torch()
+    v = Value(x)
+    first = gradients(make(v), [v])[0]
+    second = gradients(first, [v])[0]
+    t = torch.tensor(x, requires_grad=True)
+    (d1,) = torch.autograd.grad(torch_make(torch, t), t, create_graph=True)
+    d2 = torch.autograd.grad(d1, t, allow_unused=True)[0] if d1.requires_grad else None
+    assert first.data == d1.item()
+    assert second.data == (0.0 if d2 is None else d2.item())
