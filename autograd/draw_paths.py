@@ -86,8 +86,11 @@ def caption(
             f"{whole} = sum over {paths.count} paths (too many to list; the bold arrows carry "
             f"every factor) = {fmt(paths.total)}"
         ]
-    plural = "one path" if paths.count == 1 else f"{paths.count} paths"
-    lines = [f"{whole} = sum over {plural} of the product of the local derivatives along it"]
+    if paths.count == 1:
+        lines = [f"{whole} = the product of the local derivatives along its one path"]
+    else:
+        lines = [f"{whole} = sum over {paths.count} paths of the product of the local "
+                 "derivatives along each"]
     for i, steps in enumerate(paths.listed, 1):
         product = 1.0
         for _, _, local in steps:
@@ -105,13 +108,13 @@ def caption(
 
 def local_name(node: Value, parent: Value, names: dict[Value, str]) -> str:
     """'dz/da': the local derivative of `node` with respect to its operand `parent`."""
-    return f"d{_quoted(names[node])}/d{_quoted(names[parent])}"
+    return f"d{quoted(names[node])}/d{quoted(names[parent])}"
 
 
-def _quoted(name: str) -> str:
+def quoted(name: str) -> str:
     """A name as it reads inside d.../d...: bracketed when it has spaces or operators in it."""
     plain = all(ch.isalnum() or ch in "_.[]'" for ch in name)
     return name if plain else f"({name})"
 
 
-__all__ = ["MAX_LISTED_PATHS", "Paths", "caption", "find_paths", "local_name"]
+__all__ = ["MAX_LISTED_PATHS", "Paths", "caption", "find_paths", "local_name", "quoted"]

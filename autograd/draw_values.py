@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from autograd.draw_model import NeuronLike, NeuronName
-from autograd.draw_paths import Paths, caption, find_paths, local_name
+from autograd.draw_paths import Paths, caption, find_paths, local_name, quoted
 from autograd.draw_style import (
     FAINT,
     HIGHLIGHT,
@@ -184,7 +184,7 @@ class ValueDiagram:
         root = self.names[self.order[-1]]
         notes = ["ellipse: the op that made the Value its arrow points to"]
         if self.options.show_grad:
-            notes.append(f"grad: d{root}/d(this Value), filled in by {root}.backward()")
+            notes.append(f"grad: d{quoted(root)}/d(this Value), filled in by backward()")
         if self.options.show_local:
             notes.append("arrow label dz/da: the local derivative its op recorded")
         if self.generated:

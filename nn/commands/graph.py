@@ -1,0 +1,102 @@
+"""`chainrule graph`: draw the computation graph of an expression, after backward().
+
+    chainrule graph "tanh(a*b + c)" --set a=2 b=-3 c=1 -o graph.svg
+
+The expression is parsed safely (see `autograd.expression`: numbers, names, + - * / **, unary
+minus and exp, log, tanh, sigmoid, relu, abs; nothing is passed to eval). Each name is a leaf set
+with --set; the command runs backward() from the result, prints the gradient of every name and
+writes the diagram. The output's suffix picks the format: .svg, .png, .pdf (rendered by graphviz's
+dot program) or .dot (the DOT source, which needs no dot). Exit status: 0 when the diagram was
+written, 2 for a bad expression or --set, 1 when it could not be rendered (dot missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograd import Value, topological_order
+from autograd.draw import DEFAULT_MAX_NODES, draw, save
+from autograd.draw_output import DotNotFoundError
+from autograd.draw_style import Options
+from autograd.expression import ALLOWED, evaluate, parse_assignments
+
+
+def run(args: argparse.Namespace) -> int:
+    """Parse, evaluate, backpropagate, draw; the exit status."""
+    try:
+        values = parse_assignments(args.set)
+        out = evaluate(args.expression, values)
+        out.backward()
+        diagram = draw(
+            out,
+            rankdir=args.rankdir,
+            show_grad=args.grad,
+            show_local=args.local,
+            number_format=args.number_format,
+            max_nodes=args.max_nodes,
+            highlight=args.highlight,
+            inputs=[leaf for leaf in _leaves(out) if leaf.label in values],
+            legend=args.legend,
+        )
+    except (ValueError, ArithmeticError) as error:
+        print(f"chainrule graph: error: {error}", file=sys.stderr)
+        return 2
+    number = Options(number_format=args.number_format).number
+    print(f"{args.expression.strip()} = {number(out.data)}")
+    for leaf in _leaves(out):
+        if leaf.label in values:
+            print(f"  d/d{leaf.label} = {number(leaf.grad)}")
+    path = Path(args.output)
+    if args.source and path.suffix.lower() not in (".dot", ".gv"):
+        path = path.with_suffix(".dot")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written = save(diagram, path)
+    except DotNotFoundError as error:
+        print(f"chainrule graph: {error}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as error:
+        print(f"chainrule graph: cannot write {path}: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {written}")
+    return 0
+
+
+def _leaves(out: Value) -> list[Value]:
+    """The leaves of out's graph, in the order the diagram lists them."""
+    return [node for node in topological_order(out) if not node.parents]
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `chainrule graph`."""
+    parser = commands.add_parser(
+        "graph",
+        help="draw an expression's computation graph with its gradients",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        epilog=f"Allowed in EXPRESSION: {ALLOWED}. An expression starting with '-' goes after "
+        "'--', e.g. chainrule graph --set a=1 -- '-a*a'.",
+    )
+    parser.add_argument("expression", metavar="EXPRESSION", help="e.g. 'tanh(a*b + c)'")
+    parser.add_argument("--set", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
+                        help="the value of each name, e.g. --set a=2 b=-3 c=1")
+    parser.add_argument("-o", "--output", default="graph.svg",
+                        help="file to write: .svg, .png, .pdf or .dot (default graph.svg)")
+    parser.add_argument("--source", action="store_true",
+                        help="write the DOT source (.dot) instead of an image; needs no dot")
+    parser.add_argument("--rankdir", choices=["LR", "TB"], default="LR",
+                        help="layout: left to right (default) or top to bottom")
+    parser.add_argument("--local", action=argparse.BooleanOptionalAction, default=True,
+                        help="label each arrow with its local derivative (default on)")
+    parser.add_argument("--grad", action=argparse.BooleanOptionalAction, default=True,
+                        help="show each value's gradient (default on)")
+    parser.add_argument("--legend", action=argparse.BooleanOptionalAction, default=True,
+                        help="add the legend (default on)")
+    parser.add_argument("--highlight", metavar="NAME",
+                        help="draw the paths to NAME bold and sum their products")
+    parser.add_argument("--format", dest="number_format", default=".4g", metavar="SPEC",
+                        help="number format, e.g. .4g (default) or .3f")
+    parser.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES,
+                        help=f"refuse graphs with more values (default {DEFAULT_MAX_NODES})")
+    parser.set_defaults(run=run)
