@@ -1,0 +1,134 @@
+"""The explain view: the products along every chain-rule path sum to the gradient."""
+
+# X, Y and l are the notation of DESIGN.md and the seeds.
+# ruff: noqa: N806, E741
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nn.explain import ParamRef, chain_paths, explain, find_param, parse_param, path_count
+from nn.layers import MLP
+from nn.manual import sigmoid
+
+
+def small_net(
+    seed: int, sizes: list[int], m: int
+) -> tuple[MLP, list[list[float]], list[list[float]]]:
+    """An MLP of layer sizes sizes[1:] on sizes[0] inputs, and m samples with targets in [0, 1]."""
+    rng = random.Random(seed)
+    model = MLP(sizes[0], sizes[1:], seed=seed)
+    X = [[rng.uniform(-1.0, 1.0) for _ in range(sizes[0])] for _ in range(m)]
+    Y = [[rng.random() for _ in range(sizes[-1])] for _ in range(m)]
+    return model, X, Y
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    sizes=st.lists(st.integers(1, 3), min_size=2, max_size=5),
+    m=st.integers(1, 3),
+    loss=st.sampled_from(["half_mse", "mse", "sse", "bce"]),
+    data=st.data(),
+)
+def test_sum_over_paths_equals_manual_and_autograd(
+    seed: int, sizes: list[int], m: int, loss: str, data: st.DataObject
+) -> None:
+    model, X, Y = small_net(seed, sizes, m)
+    if loss == "bce":
+        Y = [[float(round(t)) for t in y] for y in Y]
+    l = data.draw(st.integers(1, len(sizes) - 1))
+    j = data.draw(st.integers(0, sizes[l] - 1))
+    k = data.draw(st.none() | st.integers(0, sizes[l - 1] - 1))
+    view = explain(model, X, Y, (l, j, k), loss)
+    assert view.path_count == m * math.prod(sizes[l + 1 :])
+    assert view.path_sum is not None
+    assert view.path_sum == pytest.approx(view.autograd, rel=1e-9, abs=1e-15)
+    assert view.manual == pytest.approx(view.autograd, rel=1e-9, abs=1e-15)
+    assert view.agrees()
+
+
+def test_a_path_is_written_as_the_seeds_write_it() -> None:
+    model, X, Y = small_net(1, [2, 2, 1], 1)
+    path = next(chain_paths(model, X, Y, ParamRef(1, 1, 0)))
+    names = " * ".join(f.name for f in path.factors)
+    assert names == "dC/da2[0] * da2[0]/dz2[0] * dz2[0]/da1[1] * da1[1]/dz1[1] * dz1[1]/dW1[1][0]"
+
+    w1 = model.layers[0].neurons[1]
+    w2 = model.layers[1].neurons[0]
+    a1 = sigmoid(w1.w[0].data * X[0][0] + w1.w[1].data * X[0][1] + w1.b.data)
+    a2 = sigmoid(w2.w[0].data * sigmoid(
+        sum(w.data * x for w, x in zip(model.layers[0].neurons[0].w, X[0]))
+        + model.layers[0].neurons[0].b.data) + w2.w[1].data * a1 + w2.b.data)
+    want = [a2 - Y[0][0], a2 * (1 - a2), w2.w[1].data, a1 * (1 - a1), X[0][0]]
+    assert [f.value for f in path.factors] == pytest.approx(want, rel=1e-14)
+
+
+def test_paths_fan_out_over_every_later_neuron_and_every_sample() -> None:
+    model, X, Y = small_net(2, [2, 3, 4, 2], 3)
+    paths = list(chain_paths(model, X, Y, ParamRef(1, 0)))
+    assert len(paths) == path_count(model, ParamRef(1, 0), 3) == 3 * 4 * 2
+    assert sorted({p.sample for p in paths}) == [0, 1, 2]
+    assert paths[0].factors[-1].name == "dz1[0]/db1[0]"
+    assert paths[0].factors[-1].value == 1.0
+
+
+def test_too_many_paths_are_shown_in_part_and_not_summed() -> None:
+    model, X, Y = small_net(3, [2, 4, 4, 4, 1], 2)
+    view = explain(model, X, Y, "W1[0][0]", max_paths=5, sum_limit=10)
+    assert view.path_count == 32
+    assert len(view.paths) == 5
+    assert view.path_sum is None
+    assert view.agrees()
+    text = view.render()
+    assert "27 more path(s) not shown" in text
+    assert "not listed" in text
+
+
+def test_render_shows_factors_values_and_the_three_sums() -> None:
+    model, X, Y = small_net(4, [1, 1, 1], 1)
+    text = explain(model, X, Y, "b1[0]").render()
+    assert "dC/da2[0] * da2[0]/dz2[0] * dz2[0]/da1[0] * da1[0]/dz1[0] * dz1[0]/db1[0]" in text
+    assert "sum over paths:" in text
+    assert "nn.manual (deltas):" in text
+    assert "autograd param.grad:" in text
+    assert "agree: all three match" in text
+
+
+def test_bce_view_mentions_the_shortcut() -> None:
+    model, X, _ = small_net(5, [2, 2, 1], 2)
+    text = explain(model, X, [1.0, 0.0], "W2[0][1]", loss="bce").render()
+    assert "(a2[j] - t[j])/m" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("W2[0][1]", ParamRef(2, 0, 1)),
+        ("w1[3][0]", ParamRef(1, 3, 0)),
+        ("b2[1]", ParamRef(2, 1)),
+        (" B1[0] ", ParamRef(1, 0)),
+        ("W2[0]", None),
+        ("b2[0][1]", None),
+        ("L1.N0.w0", None),
+    ],
+)
+def test_parse_param(text: str, ref: ParamRef | None) -> None:
+    assert parse_param(text) == ref
+
+
+def test_find_param_by_place_label_or_value() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    weight = model.layers[1].neurons[0].w[2]
+    for which in ("W2[0][2]", (2, 0, 2), ParamRef(2, 0, 2), weight.label, weight):
+        assert find_param(model, which) == (ParamRef(2, 0, 2), weight)
+    assert find_param(model, "b1[2]")[1] is model.layers[0].neurons[2].b
+    with pytest.raises(ValueError, match="no parameter W3"):
+        find_param(model, "W3[0][0]")
+    with pytest.raises(ValueError, match="no parameter 'nonsense'"):
+        find_param(model, "nonsense")
