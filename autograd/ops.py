@@ -9,6 +9,7 @@ those of the unfused graph; only the bookkeeping shrinks.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from operator import attrgetter
 
 from autograd.rules import RULES
@@ -36,6 +37,13 @@ def sum(values: Iterable[Operand], start: float = 0.0) -> Value:
     return node(data, op, tuple(parents), local)
 
 
+def _values(items: Sequence[Operand]) -> Sequence[Value]:
+    """`items` itself when every entry is a Value (the common case, checked in C), else wrapped."""
+    if all(map(isinstance, items, repeat(Value))):
+        return items  # type: ignore[return-value]
+    return tuple(map(as_value, items))
+
+
 def weighted_sum(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand) -> Value:
     """z = Σ_k w_k x_k + b as one node with parents (w_0..w_{n-1}, x_0..x_{n-1}, b).
 
@@ -46,9 +54,9 @@ def weighted_sum(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Op
         raise ValueError(
             f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs; they must match"
         )
-    w: tuple[Value, ...] = tuple(map(as_value, weights))
-    x: tuple[Value, ...] = tuple(map(as_value, inputs))
-    b = as_value(bias)
+    w = _values(weights)
+    x = _values(inputs)
+    b = bias if type(bias) is Value else as_value(bias)
     data, local = _weighted_sum_forward(list(map(_data, w)), list(map(_data, x)), b.data)
     return node(data, "wsum", (*w, *x, b), local)
 

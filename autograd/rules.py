@@ -22,6 +22,7 @@ Errors are the ones Python raises for floats, with a message naming the op and t
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
@@ -226,10 +227,7 @@ def relu(a: float) -> Forward:
 
 def sum_(values: list[float], c: float) -> Forward:
     """z = c + sum_i v_i;  dz/dv_i = 1."""
-    total = c
-    for v in values:
-        total += v
-    return total, ONE * len(values)
+    return sum(values, c), ONE * len(values)
 
 
 def weighted_sum(weights: list[float], inputs: list[float], bias: float) -> Forward:
@@ -238,10 +236,7 @@ def weighted_sum(weights: list[float], inputs: list[float], bias: float) -> Forw
     The parents are (w_0 .. w_{n-1}, x_0 .. x_{n-1}, b): one node for a neuron's whole weighted
     sum instead of 2n nodes, with exactly the gradients of the unfused graph.
     """
-    total = bias
-    for w, x in zip(weights, inputs):
-        total += w * x
-    return total, (*inputs, *weights, 1.0)
+    return sum(map(operator.mul, weights, inputs), bias), (*inputs, *weights, 1.0)
 
 
 # ----------------------------------------------------------------------------------------------
