@@ -13,9 +13,10 @@ Notation (DESIGN.md): layers are numbered l = 1 .. L, and a0 is the input x.
     (3) dC/db_l[j]    = delta_l[j]
     (4) dC/dW_l[j][k] = delta_l[j] * a_{l-1}[k]
 
-`*` is element by element. With m samples, C is a sum over samples (each loss below carries its
-1/m), so the gradient is the sum of the per-sample gradients: their average, for the averaged
-losses. Python lists count from 0: `weight_grads[l - 1]` is dC/dW_l, for `model.layers[l - 1]`.
+`*` is element by element. With m samples, C is a sum over samples (each loss carries its 1/m),
+so the gradient is the sum of the per-sample gradients: their average, for the averaged losses.
+f' for each activation and dC/da for each loss are in `nn.derivatives`. Python lists count from
+0: `weight_grads[l - 1]` is dC/dW_l, for `model.layers[l - 1]`.
 """
 
 # The names are the notation: X, Y, L, T, a_L, dE_da, and l for a layer.
@@ -23,19 +24,24 @@ losses. Python lists count from 0: `weight_grads[l - 1]` is dC/dW_l, for `model.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from autograd import Value
+from nn.derivatives import (
+    ACTIVATIONS,
+    LOSS_SLOPES,
+    activation_and_slope,
+    loss_slope,
+    sigmoid,
+)
 
 Number = float | int | Value
 Sample = Sequence[Number] | Number
 Target = Sequence[Number] | Number
 WeightGrads = list[list[list[float]]]
 BiasGrads = list[list[float]]
-Activation = tuple[Callable[[float], float], Callable[[float, float], float]]
 
 
 class NeuronLike(Protocol):
@@ -57,76 +63,6 @@ class LayerLike(Protocol):
 class ModelLike(Protocol):
     @property
     def layers(self) -> Sequence[LayerLike]: ...
-
-
-# ---------------------------------------------------------------------------------------------
-# activations: a = f(z) and f'(z) side by side. f' takes both z and a, since the neat forms use a.
-
-
-def sigmoid(z: float) -> float:
-    """a = 1/(1 + e^-z), computed from e^-|z| so it never overflows."""
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-ACTIVATIONS: dict[str, Activation] = {
-    # name:     (a = f(z),                  f'(z), given z and a)
-    "sigmoid": (sigmoid, lambda z, a: a * (1.0 - a)),
-    "tanh": (math.tanh, lambda z, a: 1.0 - a * a),
-    "relu": (lambda z: z if z > 0.0 else 0.0, lambda z, a: 1.0 if z > 0.0 else 0.0),
-    "linear": (lambda z: z, lambda z, a: 1.0),
-}
-
-
-
-def activation_and_slope(name: str) -> Activation:
-    """(f, f') for the activation called `name`, or ValueError."""
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        raise ValueError(
-            f"nn.manual: unknown activation {name!r}; known: {sorted(ACTIVATIONS)}"
-        ) from None
-
-
-# ---------------------------------------------------------------------------------------------
-# losses: dC/da for one output of one sample, with m samples in the batch (DESIGN.md's definitions)
-
-
-def _bce_slope(a: float, t: float, m: int) -> float:
-    if not 0.0 < a < 1.0:
-        raise ValueError(
-            f"nn.manual: bce needs outputs strictly between 0 and 1 (log a and log(1 - a)), "
-            f"got a = {a!r}; use a sigmoid output layer"
-        )
-    return -(t / a - (1.0 - t) / (1.0 - a)) / m
-
-
-LOSS_SLOPES: dict[str, Callable[[float, float, int], float]] = {
-    # C = (1/2m) Σ (a - t)^2        ->  dC/da = (a - t)/m
-    "half_mse": lambda a, t, m: (a - t) / m,
-    # C = (1/m) Σ (a - t)^2         ->  dC/da = 2 (a - t)/m
-    "mse": lambda a, t, m: 2.0 * (a - t) / m,
-    # C = Σ (a - t)^2               ->  dC/da = 2 (a - t)
-    "sse": lambda a, t, m: 2.0 * (a - t),
-    # C = -(1/m) Σ [t ln a + (1 - t) ln(1 - a)]   ->  dC/da = -(t/a - (1 - t)/(1 - a))/m
-    "bce": _bce_slope,
-    # C = (1/m) Σ max(0, 1 - t a)   ->  dC/da = -t/m where 1 - t a > 0, else 0
-    "hinge": lambda a, t, m: -t / m if 1.0 - t * a > 0.0 else 0.0,
-}
-
-
-def loss_slope(loss: str, a: float, t: float, m: int) -> float:
-    """dC/da for one output `a` with target `t`, in a batch of `m` samples."""
-    try:
-        slope = LOSS_SLOPES[loss]
-    except KeyError:
-        raise ValueError(
-            f"nn.manual: unknown loss {loss!r}; known: {sorted(LOSS_SLOPES)}"
-        ) from None
-    return slope(a, t, m)
 
 
 # ---------------------------------------------------------------------------------------------
