@@ -1,0 +1,92 @@
+"""`chainrule check` and `chainrule explain`: their tables, and exit statuses that mean things."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nn import manual
+from nn.cli import main
+from nn.commands import check
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_passes_and_prints_a_row_per_layer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--sizes", "3,4,4,1", "--nets", "2", "--batch", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "net 2 of 2: MLP 3 -> 4 -> 4 -> 1 (sigmoid, output sigmoid)" in out
+    rows = [line.split() for line in out.splitlines() if line[:5].strip() in {"1", "2", "3"}]
+    assert [(row[0], row[1]) for row in rows] == [("1", "16"), ("2", "20"), ("3", "5")] * 2
+    assert all(float(row[2]) < 1e-14 and float(row[4]) < 1e-8 for row in rows)
+    assert out.rstrip().endswith("agree within the tolerances")
+
+
+@pytest.mark.parametrize("loss", sorted(manual.LOSS_SLOPES))
+def test_check_passes_for_every_loss(loss: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check", "--loss", loss, "--sizes", "2,5,3", "--nets", "1", "--batch", "6"]
+    if loss == "hinge":
+        argv += ["--output-activation", "tanh"]
+    assert main(argv) == 0, capsys.readouterr().out
+
+
+def test_check_fails_when_the_tolerance_is_impossible(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["check", "--nets", "1", "--central-atol", "0", "--central-rtol", "0"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "<- exceeds tolerance" in out
+    assert "FAIL: " in out
+
+
+def test_check_fails_when_a_hand_derived_gradient_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = manual.backprop
+
+    def off_by_a_little(*args: object, **kwargs: object) -> tuple[object, object]:
+        weight_grads, bias_grads = real(*args, **kwargs)  # type: ignore[arg-type]
+        weight_grads[1][2][0] *= 1.0 + 1e-8
+        return weight_grads, bias_grads
+
+    monkeypatch.setattr(check, "backprop", off_by_a_little)
+    assert main(["check", "--nets", "1"]) == 1
+    rows = [line for line in capsys.readouterr().out.splitlines() if "exceeds" in line]
+    assert len(rows) == 1 and rows[0].split()[0] == "2"
+
+
+def test_check_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    for sizes in ("3", "3,0,1", "3,x"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["check", "--sizes", sizes])
+        assert exit_info.value.code == 2
+    assert "sizes" in capsys.readouterr().err
+
+
+def test_explain_prints_the_paths(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "--sizes", "2,3,2", "--param", "W1[2][1]", "--batch", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "4 chain-rule path(s) from C to W1[2][1]" in out
+    assert "dC/da2[1] * da2[1]/dz2[1] * dz2[1]/da1[2] * da1[2]/dz1[2] * dz1[2]/dW1[2][1]" in out
+    assert "agree: all three match" in out
+
+
+def test_explain_by_label(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "--param", "L2.N0.b", "--loss", "bce"]) == 0
+    assert "dC/db2[0] ('L2.N0.b')" in capsys.readouterr().out
+
+
+def test_explain_of_a_missing_parameter_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "--param", "W5[0][0]"]) == 2
+    assert "no parameter W5[0][0]" in capsys.readouterr().err
+
+
+def test_the_installed_command_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "nn", "check", "--nets", "1", "--sizes", "2,2,1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok: autograd, nn.manual and central differences agree" in done.stdout
