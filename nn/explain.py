@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from autograd import Value
-from nn import losses
+from nn.losses import get_loss
 from nn.manual import (
     ModelLike,
     Sample,
@@ -187,9 +187,7 @@ def autograd_gradient(
     """param.grad after `backward()` of the `nn.losses` loss; every parameter's grad is reset."""
     for _, value in _parameters(model):
         value.grad = 0.0
-    loss_fn = getattr(losses, loss, None)
-    if loss_fn is None:
-        raise ValueError(f"explain: nn.losses has no loss {loss!r}")
+    loss_fn = get_loss(loss)
     preds = [model(as_floats(x, "sample", i)) for i, x in enumerate(X)]
     loss_fn(preds, list(Y)).backward()
     return param.grad
