@@ -219,8 +219,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                         choices=["sigmoid", "tanh", "relu", "linear"],
                         help="last layer (default: the same as --activation)")
     parser.add_argument("--eps", type=float, default=1e-6, help="central-difference step")
-    parser.add_argument("--manual-atol", type=float, default=1e-14)
-    parser.add_argument("--manual-rtol", type=float, default=1e-10)
-    parser.add_argument("--central-atol", type=float, default=1e-8)
-    parser.add_argument("--central-rtol", type=float, default=1e-5)
+    tolerance = "allowed |g - g_autograd| is atol + rtol * |g_autograd|; default %(default)s"
+    parser.add_argument("--manual-atol", type=float, default=1e-14,
+                        help="nn.manual against autograd: " + tolerance)
+    parser.add_argument("--manual-rtol", type=float, default=1e-10, help="default %(default)s")
+    parser.add_argument("--central-atol", type=float, default=1e-8,
+                        help="central differences against autograd: " + tolerance)
+    parser.add_argument("--central-rtol", type=float, default=1e-5, help="default %(default)s")
     parser.set_defaults(run=run)

@@ -77,7 +77,7 @@ SHAPES = dict(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(**SHAPES)
 def test_manual_equals_autograd(seed: int, depth: int, width: int, m: int, loss: str) -> None:
     model, (X, Y) = random_net(seed, depth, width, m, loss)
