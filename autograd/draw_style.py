@@ -22,8 +22,8 @@ FAINT = "#777777"
 KINDS: dict[str, tuple[str, str]] = {
     "output": ("#b8e0b0", "output: the Value drawn (backward() starts here with grad 1)"),
     "parameter": ("#fdd49e", "parameter: a weight or bias, what training changes"),
-    "input": ("#c6dbef", "input: a number fed in (a sample's x, or a --set name)"),
-    "leaf": ("#e8e8e8", "leaf: a Value no op made (a constant, input or parameter)"),
+    "input": ("#c6dbef", "input: a number fed in (x of a sample, or a --set name)"),
+    "leaf": ("#e8e8e8", "leaf: a number no op made (a constant, or an unmarked input or weight)"),
     "interior": ("#ffffff", "intermediate Value: made by the op just before it"),
     "neuron": ("#fff7d6", "neuron: weighted sum z = w·x + b and activation a = f(z)"),
     "output layer": ("#b8e0b0", "output layer: its activations are the network's prediction"),
@@ -87,7 +87,7 @@ def require_graphviz() -> Any:
 
 def html(text: str) -> str:
     """`text` escaped for a graphviz HTML-like label."""
-    return escape(text, quote=True)
+    return escape(text, quote=False)
 
 
 def record(name: str, generated: bool, kind: str, cells: list[str], strong: bool = False) -> str:
@@ -99,7 +99,7 @@ def record(name: str, generated: bool, kind: str, cells: list[str], strong: bool
     title = f"<b>{html(name)}</b>"
     if generated:
         title = f'<i><font color="{FAINT}">{html(name)}</font></i>'
-    border = f' color="{HIGHLIGHT}"' if strong else ""
+    border = f' color="{HIGHLIGHT if strong else "#333333"}"'
     width = "2" if strong or kind == "output" else "1"
     row = "".join(f"<td>{html(cell)}</td>" for cell in cells)
     return (
@@ -122,7 +122,7 @@ def add_legend(graph: graphviz.Digraph, kinds: list[str], notes: list[str]) -> N
     )
     with graph.subgraph(name="cluster_legend") as legend:
         legend.attr(style="rounded,dashed", color="#999999", label="")
-        legend.node("legend", label=table, shape="plain", fontsize="10")
+        legend.node("legend", label=table, shape="plain", style="", fontsize="10")
 
 
 __all__ = [

@@ -45,6 +45,9 @@ class ValueDiagram:
         self.options, self.order, self.kinds = options, order, kinds
         self.owners, self.param_owner = owners, param_owner
         self.graph = new_digraph("computation_graph", options)
+        # the op ellipses' look, set once: thousands of nodes then need only a label each
+        self.graph.attr("node", shape="ellipse", style="filled", fillcolor="#f2f2f2",
+                        color="#666666", margin="0.05,0.02")
         self.ids = {node: f"v{i}" for i, node in enumerate(order)}
         self.names, self.generated = names_of(order, names)
         self.boxes: dict[NeuronName | None, list[tuple[str, dict[str, str]]]] = {None: []}
@@ -71,7 +74,7 @@ class ValueDiagram:
         self.used_kinds.add(self.kinds[node])
         label = record(self.names[node], node in self.generated, self.kinds[node], cells,
                        strong=self._on_path(node))
-        self._node(box, self.ids[node], label=label, shape="plain", tooltip=repr(node))
+        self._node(box, self.ids[node], label=label, shape="plain")
 
     def _op(self, node: Value, box: NeuronName | None) -> str:
         op_id = "op" + self.ids[node][1:]
@@ -79,11 +82,11 @@ class ValueDiagram:
             tooltip = rule_of(node.op)[0].math
         except ValueError:
             tooltip = node.op
-        strong = self._on_path(node)
-        self._node(box, op_id, label=node.op, shape="ellipse", style="filled",
-                   fillcolor="#f2f2f2", color=HIGHLIGHT if strong else "#666666",
-                   penwidth="2" if strong else "1", tooltip=tooltip, margin="0.05,0.02")
-        self._edge(op_id, self.ids[node], strong)
+        if self._on_path(node):
+            self._node(box, op_id, label=node.op, tooltip=tooltip, color=HIGHLIGHT, penwidth="2")
+        else:
+            self._node(box, op_id, label=node.op, tooltip=tooltip)
+        self._edge(op_id, self.ids[node], self._on_path(node))
         return op_id
 
     def _edge(self, tail: str, head: str, strong: bool, label: str = "") -> None:
