@@ -150,8 +150,9 @@ def names_in(text: str) -> list[str]:
     tree = parse(text)
     called = {id(n.func) for n in ast.walk(tree.body) if isinstance(n, ast.Call)}
     found: dict[str, None] = {}
-    for node in ast.walk(tree.body):
-        if isinstance(node, ast.Name) and id(node) not in called:
+    names = [node for node in ast.walk(tree.body) if isinstance(node, ast.Name)]
+    for node in sorted(names, key=lambda name: name.col_offset):
+        if id(node) not in called:
             if node.id in FUNCTIONS:
                 refuse(f"{node.id} without a call (write {node.id}(x))")
             found[node.id] = None
@@ -173,11 +174,11 @@ def evaluate(text: str, values: Mapping[str, float]) -> Value:
             f"no value for {', '.join(missing)} in {source!r}; give one, e.g. "
             + " ".join(f"{name}=1.0" for name in missing)
         )
+    leaves = {name: Value(float(values[name]), name) for name in wanted}
+    result = _walk(tree.body, leaves, source)
     unused = sorted(set(values) - set(wanted))
     if unused:
         raise ValueError(f"{', '.join(unused)} given but not used in {source!r} (a typo?)")
-    leaves = {name: Value(float(values[name]), name) for name in wanted}
-    result = _walk(tree.body, leaves, source)
     return result if isinstance(result, Value) else Value(result, source[:MAX_LABEL])
 
 
