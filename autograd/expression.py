@@ -91,7 +91,7 @@ def parse(text: str) -> ast.Expression:
         tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         detail = getattr(error, "msg", None) or str(error) or type(error).__name__
-        raise ValueError(f"cannot parse {text!r}: {detail}") from None
+        raise ValueError(f"cannot parse {_short(text)!r}: {detail}") from None
     for node in ast.walk(tree.body):
         _check(node, text.strip())
     return tree
@@ -99,7 +99,7 @@ def parse(text: str) -> ast.Expression:
 
 def _check(node: ast.AST, text: str) -> None:
     """Refuse `node` unless it is of an allowed kind, saying what it is and what is allowed."""
-    where = ast.get_source_segment(text, node) or type(node).__name__
+    where = _short(ast.get_source_segment(text, node) or type(node).__name__)
     if isinstance(node, ast.BinOp):
         if type(node.op) not in OPERATORS:
             refuse(f"the operator {_SYMBOLS.get(type(node.op), '')} in {where!r}")
@@ -127,6 +127,11 @@ def _check(node: ast.AST, text: str) -> None:
             refuse(f"{where!r}")
     elif not isinstance(node, (ast.operator, ast.unaryop, ast.expr_context)):
         refuse(f"{_REFUSED.get(type(node), type(node).__name__)} ({where!r})")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """`text`, cut to `limit` characters for an error message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def refuse(what: str) -> NoReturn:
