@@ -29,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
         values = parse_assignments(args.set)
         out = evaluate(args.expression, values)
         out.backward()
+        count = len(topological_order(out))
+        if count > args.max_nodes:
+            raise ValueError(f"the graph has {count} Values, more than --max-nodes "
+                             f"{args.max_nodes}; pass --max-nodes {count} to draw it")
         diagram = draw(
             out,
             rankdir=args.rankdir,
