@@ -1,0 +1,85 @@
+"""Diagrams of computation graphs: one picture per option of `autograd.draw`, for the README.
+
+    out = tanh(a*b + c)    with a = 2, b = -0.5, c = 0.5
+
+Every Value is a box (label, data, grad), every op an ellipse, every operand an arrow. Read the
+arrows from right to left and you are reading backward(): each arrow's local derivative times the
+grad of the box it points into, summed over the arrows leaving a box, is that box's grad.
+
+Run: python examples/diagrams.py [OUTPUT_DIR]     (default docs/images; needs graphviz's dot,
+or writes the .dot sources instead when dot is missing)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from autograd import Value, draw
+from autograd.draw_output import save
+from nn.layers import MLP
+from nn.losses import half_mse
+
+
+def expression() -> tuple[Value, Value]:
+    """out = tanh(a*b + c), after backward(); also returns a."""
+    a, b, c = Value(2.0, "a"), Value(-0.5, "b"), Value(0.5, "c")
+    z = a * b + c
+    z.label = "z"
+    out = z.tanh()
+    out.label = "out"
+    out.backward()
+    return out, a
+
+
+def two_paths() -> tuple[Value, Value]:
+    """C = (w*x)*w + x: w reaches C along two paths, so dC/dw is a sum of two products."""
+    w, x = Value(0.5, "w"), Value(3.0, "x")
+    wx = w * x
+    wx.label = "wx"
+    C = wx * w + x  # noqa: N806 - the seeds' name for the cost
+    C.label = "C"
+    C.backward()
+    return C, w
+
+
+def one_sample(sizes: list[int]) -> tuple[Value, MLP]:
+    """The half-MSE cost of one training sample through an MLP, after backward()."""
+    model = MLP(sizes[0], sizes[1:], activation="tanh", output_activation="sigmoid", seed=1)
+    C = half_mse([model([0.5, -1.0])], [1.0])  # noqa: N806
+    C.label = "C"
+    C.backward()
+    return C, model
+
+
+def main(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    out, a = expression()
+    cost, w = two_paths()
+    sample, model = one_sample([2, 2, 1])
+    big_sample, big_model = one_sample([2, 8, 8, 1])
+    pictures = {
+        "graph.svg": draw(out),
+        "graph_show_local.svg": draw(out, show_local=True),
+        "graph_highlight.svg": draw(cost, highlight=w),
+        "graph_rankdir_tb.svg": draw(out, rankdir="TB", show_grad=False, number_format=".2f"),
+        "graph_one_sample.svg": draw(sample, model=model, show_local=True),
+        "graph_collapsed.svg": draw(big_sample, model=big_model, max_nodes=100),
+        "model.svg": draw(model),
+        "model_show_weights.svg": draw(MLP(3, [4, 2], activation="tanh", seed=1),
+                                       show_weights=True),
+        "model_collapsed.svg": draw(MLP(784, [64, 10], seed=1)),
+    }
+    for name, diagram in pictures.items():
+        written = save(diagram, folder / name, if_no_dot="source")
+        print(f"wrote {written}")
+    print()
+    print(f"out = tanh(a*b + c) = {out.data:.4f};  dout/da = {a.grad:.4f}")
+    print(f"C = (w*x)*w + x: dC/dw = 2 w x = {w.grad:g} (two paths, each giving w x = 1.5)")
+    assert w.grad == 2 * 0.5 * 3.0 and abs(a.grad - (-0.5) * (1 - out.data**2)) < 1e-15
+    print(f"big sample graph: {len(big_model.parameters())} parameters, drawn as one box per "
+          "neuron because it has more Values than max_nodes")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/images"))
