@@ -1,0 +1,112 @@
+"""Optimizers: turn the gradients left by `backward()` into parameter updates.
+
+Both follow `torch.optim` update for update (same defaults, same order of operations), and the
+tests check them against it step by step. Call `zero_grad()` before each `backward()`: gradients
+accumulate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from autograd import Value
+
+
+class Optimizer:
+    """Holds the parameters (a fixed list) and clears their gradients; `step` updates them."""
+
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("the optimizer got no parameters; pass it model.parameters()")
+        for p in self.params:
+            if not isinstance(p, Value):
+                raise TypeError(f"parameters must be Values, got {type(p).__name__}: {p!r}")
+        self.lr = _check_positive("lr", lr)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0.0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Update every parameter from its gradient."""
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Gradient descent, with momentum: v = momentum * v + grad;  p = p - lr * v.
+
+    With momentum 0 this is the seeds' update, w = w - eta * dC/dw. v starts at 0, so the first
+    step is a plain gradient step (as in PyTorch, whose v also starts as the first gradient).
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0) -> None:
+        super().__init__(params, lr)
+        if not (isinstance(momentum, (int, float)) and 0.0 <= momentum < 1.0):
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        self.momentum = float(momentum)
+        self.velocity = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        lr, momentum = self.lr, self.momentum
+        if momentum == 0.0:
+            for p in self.params:
+                p.data -= lr * p.grad
+            return
+        velocity = self.velocity
+        for i, p in enumerate(self.params):
+            v = momentum * velocity[i] + p.grad
+            velocity[i] = v
+            p.data -= lr * v
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba, 2015): a step per parameter scaled by its own gradient history.
+
+        m = beta1 m + (1 - beta1) g           running mean of the gradient
+        v = beta2 v + (1 - beta2) g^2         running mean of its square
+        p = p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+
+    The divisions by 1 - beta^t undo the pull towards the zeros m and v start from. The
+    arithmetic is ordered as `torch.optim.Adam` orders it, so the two agree to rounding.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+    ) -> None:
+        super().__init__(params, lr)
+        beta1, beta2 = betas
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not (isinstance(beta, (int, float)) and 0.0 <= beta < 1.0):
+                raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
+        self.betas = (float(beta1), float(beta2))
+        self.eps = _check_positive("eps", eps)
+        self.t = 0
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        self.t += 1
+        beta1, beta2 = self.betas
+        step_size = self.lr / (1.0 - beta1**self.t)
+        correction2_sqrt = math.sqrt(1.0 - beta2**self.t)
+        eps, m, v = self.eps, self.m, self.v
+        for i, p in enumerate(self.params):
+            g = p.grad
+            m_i = m[i] + (1.0 - beta1) * (g - m[i])
+            v_i = v[i] * beta2 + (1.0 - beta2) * g * g
+            m[i] = m_i
+            v[i] = v_i
+            p.data -= step_size * (m_i / (math.sqrt(v_i) / correction2_sqrt + eps))
+
+
+def _check_positive(name: str, x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0.0 < x < math.inf:
+        raise ValueError(f"{name} must be a positive number, got {x!r}")
+    return float(x)
