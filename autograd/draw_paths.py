@@ -81,6 +81,8 @@ def caption(
 ) -> list[str]:
     """The lines that spell dC/dw out as the sum over paths of products, for the diagram."""
     whole = local_name(root, target, names)
+    if root is target:
+        return [f"{whole} = 1: the output itself, where backward() starts"]
     if not paths.listed:
         return [
             f"{whole} = sum over {paths.count} paths (too many to list; the bold arrows carry "

@@ -93,6 +93,9 @@ def test_highlight_draws_every_path_bold_and_sums_their_products(dot: str) -> No
 def test_highlight_by_label_and_the_errors() -> None:
     _, _, _, out = example()
     assert "dout/db" in draw(out, highlight="b").source
+    assert "dout/dout = 1: the output itself" in draw(out, highlight=out).source
+    odd = Value(1.0, '<x> & "q"')  # labels are text, never markup
+    assert "&lt;x&gt; &amp;" in draw(odd * 2, highlight=odd).source
     with pytest.raises(ValueError, match=r"no Value is labelled so.*'a', 'b', 'c'"):
         draw(out, highlight="w")
     with pytest.raises(ValueError, match="not in the graph"):
