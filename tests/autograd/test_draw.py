@@ -315,3 +315,13 @@ def test_sum_over_paths_of_products_is_the_gradient(graph: tuple[list[Value], Va
                 assert len(paths.listed) == paths.count
                 products = [math.prod(local for _, _, local in steps) for steps in paths.listed]
                 assert math.isclose(sum(products), leaf.grad, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_importing_autograd_loads_neither_graphviz_nor_nn() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, autograd; print(sorted({'graphviz', 'nn'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.strip() == "[]"
