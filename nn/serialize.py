@@ -1,0 +1,132 @@
+"""Saving and loading models as JSON: a format tag, a version, the architecture, the numbers.
+
+    {"format": "chainrule-model", "version": 1,
+     "architecture": {"kind": "MLP", "nin": 2, "nouts": [16, 16, 1], "activation": "tanh",
+                      "output_activation": "sigmoid"},
+     "parameters": {"L1.N0.w0": 0.8436577925009958, ...}}
+
+Floats are written with `repr`, which reads back as the identical float: a round trip is exact.
+`save` writes a temporary file next to the target and renames it over the target (`os.replace`
+is atomic), so a crash mid-save never leaves a half-written model. `load` reads and checks the
+whole file before touching the model: a missing, corrupt, truncated or mismatched file raises
+`ValueError` saying which, and the model keeps every parameter it had.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from typing import TYPE_CHECKING, Any
+
+from nn.module import checked_state
+
+if TYPE_CHECKING:
+    from nn.module import Module
+
+FORMAT = "chainrule-model"
+VERSION = 1
+
+
+def save(model: Module, path: str | os.PathLike[str]) -> None:
+    """Write `model` to `path` (JSON), atomically; non-finite parameters raise ValueError."""
+    state = model.state_dict()
+    for name, value in state.items():
+        if not math.isfinite(value):
+            raise ValueError(f"cannot save: parameter {name!r} is {value!r} (training diverged?)")
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "architecture": model.architecture(),
+        "parameters": state,
+    }
+    text = json.dumps(document, indent=1) + "\n"
+    directory = os.path.dirname(os.fspath(path)) or "."
+    fd, temporary = tempfile.mkstemp(prefix=".chainrule-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def read(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The checked contents of a model file: format, version, architecture and parameters."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    except FileNotFoundError:
+        raise ValueError(f"no model file at {os.fspath(path)!r}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"cannot read model file {os.fspath(path)!r}: {error}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"model file {os.fspath(path)!r} is corrupt or truncated: not valid JSON ({error})"
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"{os.fspath(path)!r} is not a chainrule model file (no format tag)")
+    if document.get("version") != VERSION:
+        raise ValueError(
+            f"model file {os.fspath(path)!r} has format version {document.get('version')!r}; "
+            f"this chainrule reads version {VERSION}"
+        )
+    for key in ("architecture", "parameters"):
+        if not isinstance(document.get(key), dict):
+            raise ValueError(f"model file {os.fspath(path)!r} has no {key!r} object")
+    return document
+
+
+def load(model: Module, path: str | os.PathLike[str]) -> None:
+    """Load the parameters saved in `path` into `model`, whose architecture must match."""
+    _apply(read(path), model, path)
+
+
+def _apply(document: dict[str, Any], model: Module, path: str | os.PathLike[str]) -> None:
+    expected = model.architecture()
+    if document["architecture"] != expected:
+        raise ValueError(
+            f"model file {os.fspath(path)!r} holds {_describe(document['architecture'])}, "
+            f"but the model is {_describe(expected)}"
+        )
+    try:
+        model.load_state_dict(document["parameters"])
+    except ValueError as error:
+        raise ValueError(f"model file {os.fspath(path)!r}: {error}") from None
+
+
+def load_model(path: str | os.PathLike[str]) -> Module:
+    """A new model built from the architecture in `path`, with the parameters saved there."""
+    from nn.layers import MLP, Layer, Neuron
+
+    document = read(path)
+    arch = dict(document["architecture"])
+    kind = arch.pop("kind", None)
+    builders: dict[object, type[Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
+    builder = builders.get(kind)
+    if builder is None:
+        raise ValueError(f"model file {os.fspath(path)!r} holds an unknown kind {kind!r}")
+    try:
+        model = builder(**arch)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"model file {os.fspath(path)!r} has a bad architecture {arch!r}: {error}"
+        ) from None
+    _apply(document, model, path)
+    return model
+
+
+def _describe(architecture: object) -> str:
+    if not isinstance(architecture, dict):
+        return repr(architecture)
+    fields = ", ".join(f"{k}={v!r}" for k, v in architecture.items() if k != "kind")
+    return f"{architecture.get('kind', '?')}({fields})"
+
+
+__all__ = ["FORMAT", "VERSION", "checked_state", "load", "load_model", "read", "save"]

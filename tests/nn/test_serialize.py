@@ -1,0 +1,164 @@
+"""save/load: an exact round trip, an atomic write, and bad files that change nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from nn import MLP, Layer, Neuron, load_model
+from nn.serialize import FORMAT, VERSION
+
+
+def _bits(model: MLP) -> list[str]:
+    return [p.data.hex() for p in model.parameters()]
+
+
+def _trained_looking(seed: int = 0) -> MLP:
+    """A model whose numbers use every bit of their floats (not round initial values)."""
+    model = MLP(2, [5, 3, 1], activation="tanh", output_activation="sigmoid", seed=seed)
+    for i, p in enumerate(model.parameters()):
+        p.data = p.data / 3.0 + i / 7.0
+    return model
+
+
+def test_round_trip_is_exact_to_the_bit(tmp_path: Path) -> None:
+    model = _trained_looking()
+    path = tmp_path / "model.json"
+    model.save(path)
+    other = MLP(2, [5, 3, 1], activation="tanh", output_activation="sigmoid", seed=99)
+    other.load(path)
+    assert _bits(other) == _bits(model)
+    assert _bits(load_model(path)) == _bits(model)  # type: ignore[arg-type]
+    assert other([0.3, 0.4]).data == model([0.3, 0.4]).data  # type: ignore[union-attr]
+
+
+def test_file_holds_format_version_architecture_and_parameters(tmp_path: Path) -> None:
+    model = _trained_looking()
+    model.save(tmp_path / "m.json")
+    document = json.loads((tmp_path / "m.json").read_text())
+    assert document["format"] == FORMAT and document["version"] == VERSION
+    assert document["architecture"] == {
+        "kind": "MLP", "nin": 2, "nouts": [5, 3, 1], "activation": "tanh",
+        "output_activation": "sigmoid",
+    }
+    assert document["parameters"] == model.state_dict()
+    assert list(document["parameters"])[:2] == ["L1.N0.w0", "L1.N0.w1"]
+
+
+def test_state_dict_round_trip_for_neuron_and_layer(tmp_path: Path) -> None:
+    neuron, layer = Neuron(3, "relu", seed=1), Layer(3, 2, "linear", seed=1)
+    neuron.save(tmp_path / "n.json")
+    layer.save(tmp_path / "l.json")
+    assert load_model(tmp_path / "n.json").state_dict() == neuron.state_dict()
+    assert repr(load_model(tmp_path / "l.json")) == "Layer(3, 2, activation='linear')"
+    twin = Neuron(3, "relu", seed=2)
+    twin.load_state_dict(neuron.state_dict())
+    assert twin.state_dict() == neuron.state_dict()
+
+
+def test_save_is_atomic_a_failed_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "model.json"
+    _trained_looking(0).save(path)
+    before = path.read_bytes()
+
+    def crash(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        _trained_looking(1).save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.json"]  # the temporary file is gone too
+
+
+def _assert_load_fails_and_changes_nothing(path: Path, match: str) -> None:
+    model = _trained_looking(5)
+    before = _bits(model)
+    with pytest.raises(ValueError, match=match):
+        model.load(path)
+    assert _bits(model) == before
+    with pytest.raises(ValueError, match=match):
+        load_model(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    _assert_load_fails_and_changes_nothing(tmp_path / "nope.json", "no model file at")
+
+
+def test_corrupt_and_not_utf8_files(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text("this is not json")
+    _assert_load_fails_and_changes_nothing(path, "corrupt or truncated: not valid JSON")
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    _assert_load_fails_and_changes_nothing(path, "cannot read model file")
+    path.write_text("[1, 2, 3]")
+    _assert_load_fails_and_changes_nothing(path, "not a chainrule model file")
+
+
+def test_every_truncation_of_a_saved_file_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "full.json"
+    _trained_looking().save(source)
+    text = source.read_text().rstrip("\n")
+    path = tmp_path / "cut.json"
+    for cut in range(0, len(text), 7):
+        path.write_text(text[:cut])
+        _assert_load_fails_and_changes_nothing(path, "corrupt or truncated")
+
+
+def _edited(tmp_path: Path, edit: object) -> Path:
+    path = tmp_path / "m.json"
+    _trained_looking().save(path)
+    document = json.loads(path.read_text())
+    edit(document)  # type: ignore[operator]
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_mismatched_architecture_names_both(tmp_path: Path) -> None:
+    path = tmp_path / "small.json"
+    MLP(2, [4, 1], seed=0).save(path)
+    model = _trained_looking()
+    before = _bits(model)
+    with pytest.raises(ValueError, match=r"holds MLP\(nin=2, nouts=\[4, 1\].*but the model is "
+                       r"MLP\(nin=2, nouts=\[5, 3, 1\]"):
+        model.load(path)
+    assert _bits(model) == before
+
+
+def test_wrong_version_missing_and_extra_parameters_and_bad_numbers(tmp_path: Path) -> None:
+    path = _edited(tmp_path, lambda d: d.update(version=2))
+    _assert_load_fails_and_changes_nothing(path, "format version 2; this chainrule reads version 1")
+    path = _edited(tmp_path, lambda d: d["parameters"].pop("L2.N1.b"))
+    _assert_load_fails_and_changes_nothing(path, "missing 'L2.N1.b', unexpected none")
+    path = _edited(tmp_path, lambda d: d["parameters"].update(extra=1.0))
+    _assert_load_fails_and_changes_nothing(path, "missing none, unexpected 'extra'")
+    path = _edited(tmp_path, lambda d: d["parameters"].update({"L3.N0.b": "0.5"}))
+    _assert_load_fails_and_changes_nothing(path, "parameter 'L3.N0.b' must be a number")
+    path = _edited(tmp_path, lambda d: d["parameters"].update({"L1.N0.w0": float("nan")}))
+    _assert_load_fails_and_changes_nothing(path, "parameter 'L1.N0.w0' is nan")
+    path = _edited(tmp_path, lambda d: d.pop("architecture"))
+    _assert_load_fails_and_changes_nothing(path, "has no 'architecture' object")
+
+
+def test_load_state_dict_checks_everything_before_changing_anything() -> None:
+    model = _trained_looking()
+    before = _bits(model)
+    state: dict[str, object] = dict(model.state_dict())
+    state["L1.N0.w0"] = 123.0
+    state["L3.N0.b"] = True
+    with pytest.raises(ValueError, match="parameter 'L3.N0.b' must be a number, got True"):
+        model.load_state_dict(state)
+    assert _bits(model) == before
+
+
+def test_saving_a_diverged_model_is_refused(tmp_path: Path) -> None:
+    model = _trained_looking()
+    model.layers[0].neurons[0].b.data = float("inf")
+    with pytest.raises(ValueError, match="parameter 'L1.N0.b' is inf"):
+        model.save(tmp_path / "m.json")
+    assert not os.listdir(tmp_path)
