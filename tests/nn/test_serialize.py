@@ -151,7 +151,7 @@ def test_load_state_dict_checks_everything_before_changing_anything() -> None:
     state: dict[str, object] = dict(model.state_dict())
     state["L1.N0.w0"] = 123.0
     state["L3.N0.b"] = True
-    with pytest.raises(ValueError, match="parameter 'L3.N0.b' must be a number, got True"):
+    with pytest.raises(ValueError, match=r"parameter 'L3\.N0\.b' must be a number, got True"):
         model.load_state_dict(state)
     assert _bits(model) == before
 
@@ -159,6 +159,6 @@ def test_load_state_dict_checks_everything_before_changing_anything() -> None:
 def test_saving_a_diverged_model_is_refused(tmp_path: Path) -> None:
     model = _trained_looking()
     model.layers[0].neurons[0].b.data = float("inf")
-    with pytest.raises(ValueError, match="parameter 'L1.N0.b' is inf"):
+    with pytest.raises(ValueError, match=r"parameter 'L1\.N0\.b' is inf"):
         model.save(tmp_path / "m.json")
     assert not os.listdir(tmp_path)
