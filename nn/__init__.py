@@ -1,1 +1,48 @@
-"""chainrule's neural-network library, built from `autograd.Value`s."""
+"""chainrule's neural-network library, built from `autograd.Value`s.
+
+    >>> from nn import MLP, Adam, fit, evaluate
+    >>> from nn.data import make_moons
+    >>> X, y = make_moons(100, noise=0.1, seed=0)
+    >>> model = MLP(2, [16, 16, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    >>> history = fit(model, X, y, loss="bce", optimizer=Adam(model.parameters(), lr=0.02),
+    ...               epochs=60, batch_size=20, progress=False)
+    >>> evaluate(model, X, y, loss="bce").value
+    1.0
+
+Modules: `nn.layers` (Neuron, Layer, MLP), `nn.activations`, `nn.losses`, `nn.optim`, `nn.data`,
+`nn.training` (fit, evaluate), `nn.serialize` (save, load), `nn.plots` (needs matplotlib).
+"""
+
+from nn import activations, data, losses, optim
+from nn.layers import MLP, Layer, Neuron
+from nn.losses import bce, half_mse, hinge, mse, sse
+from nn.module import Module
+from nn.optim import SGD, Adam, Optimizer
+from nn.serialize import load_model
+from nn.training import Evaluation, History, accuracy, evaluate, fit, predict
+
+__all__ = [
+    "MLP",
+    "SGD",
+    "Adam",
+    "Evaluation",
+    "History",
+    "Layer",
+    "Module",
+    "Neuron",
+    "Optimizer",
+    "accuracy",
+    "activations",
+    "bce",
+    "data",
+    "evaluate",
+    "fit",
+    "half_mse",
+    "hinge",
+    "load_model",
+    "losses",
+    "mse",
+    "optim",
+    "predict",
+    "sse",
+]
