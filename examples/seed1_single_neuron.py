@@ -14,8 +14,8 @@ Run: python examples/seed1_single_neuron.py
 from __future__ import annotations
 
 from autograd import Value
+from nn import MLP
 from nn.explain import explain
-from nn.layers import MLP
 from nn.manual import single_neuron
 
 w, b = [0.4, -0.7], 0.1

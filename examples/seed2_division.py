@@ -17,8 +17,8 @@ Run: python examples/seed2_division.py
 
 from __future__ import annotations
 
+from nn import MLP
 from nn.data import make_division, train_test_split
-from nn.layers import MLP
 from nn.losses import half_mse
 from nn.manual import backprop
 

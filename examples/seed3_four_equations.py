@@ -17,7 +17,7 @@ Run: python examples/seed3_four_equations.py
 
 from __future__ import annotations
 
-from nn.layers import MLP
+from nn import MLP
 from nn.losses import half_mse
 from nn.manual import backprop, sigmoid
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from nn.layers import MLP
+from nn import MLP
 from nn.losses import bce
 from nn.manual import backprop, forward, sigmoid
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from nn import MLP
 from nn.data import batches, make_moons
-from nn.layers import MLP
 from nn.losses import mse
 from nn.manual import backprop
 from nn.optim import SGD

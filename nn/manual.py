@@ -198,7 +198,7 @@ def backprop(
     own deltas; the 1/m of the loss makes the sum an average. `loss` is one of `half_mse`, `mse`,
     `sse`, `bce`, `hinge` (see `output_delta` for the bce shortcut); any other raises ValueError.
 
-        >>> from nn.layers import MLP
+        >>> from nn import MLP
         >>> model = MLP(2, [3, 1], seed=0)
         >>> weight_grads, bias_grads = backprop(model, [[0.5, -1.0]], [1.0])
         >>> len(weight_grads[0]), len(weight_grads[0][0]), len(bias_grads[1])

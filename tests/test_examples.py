@@ -20,7 +20,9 @@ def test_there_is_an_example_per_seed() -> None:
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[path.name for path in EXAMPLES])
 def test_example_runs(script: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "MPLBACKEND": "Agg"}
+    # The checkout under test comes first on the path, whatever is installed in the environment.
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": path}
     done = subprocess.run(
         [sys.executable, str(script)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
