@@ -162,7 +162,7 @@ def chain_paths(
         slope = activation_slopes(model, trace)
         later = [range(len(layer.neurons)) for layer in layers[l:]]
         for route in itertools.product(*later):
-            chosen = [j, *route]  # chosen[i] is the neuron in layer l + i
+            chosen = [j, *route]  # chosen[n] is the neuron taken in layer l + n
             top = chosen[-1]
             factors = [
                 Factor(f"dC/da{L}[{top}]", loss_slope(loss, trace.a[L][top], t[top], m)),
