@@ -1,5 +1,7 @@
 """The PNG writers: they draw from a History or a model, and refuse what they cannot draw."""
 
+# ruff: noqa: N806
+
 from __future__ import annotations
 
 from pathlib import Path
