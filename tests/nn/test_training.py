@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from nn import MLP, SGD, Adam, accuracy, evaluate, fit, predict
@@ -106,3 +108,14 @@ def test_bad_input_raises_with_the_sizes() -> None:
         fit(model, [[0.0, 0.0]], [0.0], X_test=[[0.0, 0.0]], progress=False)
     with pytest.raises(ValueError, match="evaluate: X has 1 samples but y has 2"):
         evaluate(model, [[0.0, 0.0]], [0.0, 1.0])
+
+
+def test_progress_bar_shows_on_stderr_and_is_skipped_without_tqdm(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    X, y = make_moons(10, seed=0)
+    fit(MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=True)
+    assert "training" in capsys.readouterr().err  # tqdm's bar, with its description
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # as if tqdm were not installed
+    history = fit(MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=True)
+    assert history.epochs == 2 and capsys.readouterr().err == ""
