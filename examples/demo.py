@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from nn import MLP, Adam, evaluate, fit
+from autograd.draw import save
+from nn import MLP, Adam, bce, evaluate, fit
 from nn.data import make_moons, train_test_split
 from nn.plots import plot_decision_boundary, plot_history
 
@@ -43,3 +44,12 @@ plot_history(history, OUT / "loss.png", title="moons: MLP(2, [16, 16, 1])")
 plot_decision_boundary(model, X_train, y_train, OUT / "decision_boundary.png",
                        title="moons (hollow: test points)", X_test=X_test, y_test=y_test)
 print(f"wrote {OUT / 'loss.png'} and {OUT / 'decision_boundary.png'}")
+
+# 6. One training sample's computation graph, after backward(): C on the right, every grad filled
+#    in. It has more Values than a readable diagram holds, so each neuron is drawn as one box.
+model.zero_grad()
+C = bce([model(X_train[0])], [y_train[0]])
+C.label = "C"
+C.backward()
+written = save(C, OUT / "sample_graph.svg", if_no_dot="source", model=model)
+print(f"wrote {written}: the graph of one training sample")
