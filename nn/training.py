@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from autograd import Value, no_grad
 from nn._rng import Seed, make_rng
@@ -24,7 +24,6 @@ from nn.optim import Adam, Optimizer
 Output = float | list[float]
 Target = float | Sequence[float]
 Metric = Callable[[Sequence[Output], Sequence[Target], float | None], float]
-T = TypeVar("T")
 
 
 def accuracy(
@@ -144,7 +143,7 @@ def fit(
 
     Each epoch shuffles the data (from `seed`) into mini-batches of `batch_size` (None: the whole
     set at once) and for each batch runs forward, the loss, `backward()` and `optimizer.step()`.
-    The default optimizer is `Adam(model.parameters(), lr=0.01)`. `progress` shows a tqdm bar
+    The default optimizer is `Adam(model.parameters(), lr=0.02)`. `progress` shows a tqdm bar
     when tqdm is installed.
     """
     loss_fn, metric_fn = _loss(loss), _metric(metric)
@@ -156,7 +155,7 @@ def fit(
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
     if optimizer is None:
-        optimizer = Adam(model.parameters(), lr=0.01)
+        optimizer = Adam(model.parameters(), lr=0.02)
     threshold = label_threshold(y) if metric == "accuracy" else None
     rng = make_rng(seed)
     history = History(metric)
