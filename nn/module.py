@@ -78,6 +78,14 @@ class Module:
 
         load(self, path)
 
+    def _repr_mimebundle_(
+        self, include: object = None, exclude: object = None
+    ) -> dict[str, object]:
+        """In Jupyter, a model shows as the diagram of its architecture (`autograd.draw`)."""
+        from autograd.draw_output import mimebundle
+
+        return mimebundle(self)
+
 
 def checked_state(state: object, names: list[str]) -> list[float]:
     """The values of `state` in the order of `names`, or ValueError saying what is wrong."""

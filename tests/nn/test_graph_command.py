@@ -113,3 +113,14 @@ def test_through_the_chainrule_program(tmp_path: Path) -> None:
 
     assert main(["graph", "tanh(a*b + c)", "--set", "a=2", "b=-3", "c=1",
                  "-o", str(tmp_path / "g.dot")]) == 0
+
+
+def test_a_model_shows_its_architecture_in_jupyter(dot: str) -> None:
+    from xml.etree import ElementTree
+
+    from nn import MLP
+
+    bundle = MLP(2, [3, 1], seed=0)._repr_mimebundle_()
+    svg = ElementTree.fromstring(str(bundle["image/svg+xml"]))
+    texts = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+    assert "sigmoid" in texts
