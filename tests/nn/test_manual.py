@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 import random
 from collections.abc import Sequence
@@ -266,3 +267,8 @@ def test_shapes_are_checked() -> None:
         manual.backprop(model, [[0.0, 1.0]], [1.0])
     with pytest.raises(ValueError, match="empty"):
         manual.backprop(model, [], [])
+
+
+def test_docstring_example() -> None:
+    result = doctest.testmod(manual)
+    assert result.attempted > 0 and result.failed == 0
