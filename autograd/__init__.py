@@ -8,7 +8,7 @@ from autograd.backward import backward, gradients, topological_order
 from autograd.draw import draw
 from autograd.functional import grad, hessian, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
-from autograd.ops import sum, weighted_sum
+from autograd.ops import sum, weighted_sum, weighted_sums
 from autograd.rules import RULES, Rule
 from autograd.value import Value, is_grad_enabled, no_grad
 
@@ -30,4 +30,5 @@ __all__ = [
     "topological_order",
     "value_and_grad",
     "weighted_sum",
+    "weighted_sums",
 ]

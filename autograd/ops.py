@@ -50,15 +50,42 @@ def weighted_sum(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Op
     Plain numbers become constant leaves, so every weight, input and the bias is a parent (and an
     input shows up in a diagram as a leaf of its own).
     """
-    if len(weights) != len(inputs):
+    return weighted_sums([weights], inputs, [bias])[0]
+
+
+def weighted_sums(
+    weights: Sequence[Sequence[Operand]], inputs: Sequence[Operand], biases: Sequence[Operand]
+) -> list[Value]:
+    """A layer's z_j = Σ_k W[j][k] x_k + b_j: one `weighted_sum` node per row of `weights`.
+
+    The same nodes as calling `weighted_sum` row by row, but the inputs are checked and read once
+    for the whole layer instead of once per neuron.
+    """
+    if len(weights) != len(biases):
         raise ValueError(
-            f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs; they must match"
+            f"weighted_sums: {len(weights)} rows of weights but {len(biases)} biases; "
+            "they must match"
         )
-    w = _values(weights)
-    x = _values(inputs)
-    b = bias if type(bias) is Value else as_value(bias)
-    data, local = _weighted_sum_forward(list(map(_data, w)), list(map(_data, x)), b.data)
-    return node(data, "wsum", (*w, *x, b), local)
+    rows = [_values(row) for row in weights]
+    return layer_sums(rows, _values(inputs), list(map(as_value, biases)))
 
 
-__all__ = ["sum", "weighted_sum"]
+def layer_sums(
+    weights: Sequence[Sequence[Value]], inputs: Sequence[Value], biases: Sequence[Value]
+) -> list[Value]:
+    """`weighted_sums` for arguments that are Values already (a layer's own parameters).
+
+    No type checks: this is the hot path of every forward pass through an `nn.Layer`.
+    """
+    x_data = [v.data for v in inputs]
+    n = len(x_data)
+    out = []
+    for row, b in zip(weights, biases):
+        if len(row) != n:
+            raise ValueError(f"weighted_sum: {len(row)} weights but {n} inputs; they must match")
+        data, local = _weighted_sum_forward([w.data for w in row], x_data, b.data)
+        out.append(node(data, "wsum", (*row, *inputs, b), local))
+    return out
+
+
+__all__ = ["layer_sums", "sum", "weighted_sum", "weighted_sums"]

@@ -5,7 +5,8 @@ has weights W[l][j][k], one per neuron k of layer l-1, and a bias b[l][j]:
 
     z[l][j] = Σ_k W[l][j][k] a[l-1][k] + b[l][j]        a[l][j] = f(z[l][j])
 
-Each z is a single `weighted_sum` node (one node per neuron, not 2n), and f is the `Value` method
+Each z is a single `weighted_sum` node (one node per neuron, not 2n; a layer makes all of its
+nodes with `weighted_sums`, reading its inputs once), and f is the `Value` method
 chosen when the neuron is built ("linear" adds no node). Parameters are labelled "L1.N0.w0",
 "L1.N0.b", ..., so a diagram of the graph says which weight is which.
 
@@ -20,6 +21,7 @@ import math
 from collections.abc import Sequence
 
 from autograd import Value, weighted_sum
+from autograd.ops import layer_sums
 from nn._rng import Seed, make_rng
 from nn.activations import ACTIVATIONS, check_activation
 from nn.module import Architecture, Inputs, Module
@@ -90,6 +92,8 @@ class Layer(Module):
         self.neurons = [
             Neuron(nin, activation, seed=rng, name=f"{prefix}N{j}") for j in range(nout)
         ]
+        self._weight_rows = [neuron.w for neuron in self.neurons]
+        self._biases = [neuron.b for neuron in self.neurons]
         self._set_parameters(
             [
                 (f"N{j}.{key}", p)
@@ -119,10 +123,9 @@ class Layer(Module):
 
     def forward(self, x: list[Value]) -> list[Value]:
         """The layer's outputs for inputs that are already checked `Value`s (the hot path)."""
+        z = layer_sums(self._weight_rows, x, self._biases)
         f = self._activate
-        if f is None:
-            return [weighted_sum(n.w, x, n.b) for n in self.neurons]
-        return [f(weighted_sum(n.w, x, n.b)) for n in self.neurons]
+        return z if f is None else list(map(f, z))
 
     def architecture(self) -> Architecture:
         return {"kind": "Layer", "nin": self.nin, "nout": self.nout, "activation": self._activation}

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from autograd import Value, weighted_sum
+from autograd import Value, weighted_sum, weighted_sums
 from autograd import sum as vsum
 
 
@@ -63,3 +63,23 @@ def test_sum_is_one_node_with_numbers_folded() -> None:
 def test_sum_refuses_what_is_not_a_number() -> None:
     with pytest.raises(TypeError, match="str"):
         vsum([Value(1.0), "2"])  # type: ignore[list-item]
+
+
+def test_weighted_sums_makes_one_weighted_sum_node_per_row() -> None:
+    rng = random.Random(3)
+    rows = [[Value(rng.uniform(-1, 1)) for _ in range(4)] for _ in range(3)]
+    biases = [Value(rng.uniform(-1, 1)) for _ in range(3)]
+    x = [Value(rng.uniform(-1, 1)) for _ in range(4)]
+    layer = weighted_sums(rows, x, biases)
+    single = [weighted_sum(row, x, b) for row, b in zip(rows, biases)]
+    for z, expected in zip(layer, single):
+        assert (z.data, z.op, z.parents, z.local_grads) == (
+            expected.data, expected.op, expected.parents, expected.local_grads
+        )
+
+
+def test_weighted_sums_checks_every_shape() -> None:
+    with pytest.raises(ValueError, match="2 rows of weights but 1 biases"):
+        weighted_sums([[Value(1.0)], [Value(1.0)]], [1.0], [0.0])
+    with pytest.raises(ValueError, match="2 weights but 1 inputs"):
+        weighted_sums([[Value(1.0)], [Value(1.0), Value(2.0)]], [1.0], [0.0, 0.0])
