@@ -88,9 +88,8 @@ def gradients(root: Value, inputs: list[Value], grad: float | Value = 1.0) -> li
     Paths are followed only as far as `inputs` (they are treated as leaves), and no `.grad` is
     touched, so a gradient taken inside another gradient's function does not mix with it.
     """
-    seed = grad if isinstance(grad, Value) else Value(grad)
-    totals = _propagate(root, seed, frozenset(inputs))
-    return [totals.get(x) or Value(0.0) for x in inputs]
+    totals = _propagate(root, grad, frozenset(inputs))
+    return [_as_value(totals.get(x, 0.0)) for x in inputs]
 
 
 def backward_graph(root: Value, grad: float = 1.0) -> dict[Value, Value]:
@@ -99,26 +98,41 @@ def backward_graph(root: Value, grad: float = 1.0) -> dict[Value, Value]:
     The float `.grad` of every node is set as `backward` sets it; the returned dict maps each
     leaf to its gradient as a Value in a graph of its own, ready to be differentiated again.
     """
-    totals = _propagate(root, Value(grad), frozenset())
+    totals = _propagate(root, grad, frozenset())
     backward(root, grad)
-    return {node: total for node, total in totals.items() if not node.parents}
+    return {node: _as_value(total) for node, total in totals.items() if not node.parents}
 
 
-def _propagate(root: Value, seed: Value, stop: frozenset[Value]) -> dict[Value, Value]:
-    """The chain rule on Values: each local derivative comes from its rule's `symbolic` form."""
-    totals: dict[Value, Value] = {root: seed}
+def _as_value(x: Value | float) -> Value:
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _times(g: Value | float, local: Value | float) -> Value | float:
+    """g * local, without a node for a factor of exactly 1 (the seed, or an add's derivative)."""
+    if isinstance(local, float) and local == 1.0:
+        return g
+    if isinstance(g, float) and g == 1.0:
+        return local
+    return g * local
+
+
+def _propagate(
+    root: Value, seed: Value | float, stop: frozenset[Value]
+) -> dict[Value, Value | float]:
+    """The chain rule on Values: each local derivative comes from its rule's `symbolic` form.
+
+    Numbers stay numbers until they meet a Value, so the gradient's graph holds no `* 1` nodes.
+    """
+    totals: dict[Value, Value | float] = {root: seed}
     for node in reversed(_interior_order(root, stop)):
         g = totals.pop(node, None)
         if g is None:
             continue
         rule, c = rule_of(node.op)
         for parent, local in zip(node.parents, rule.symbolic(node, c)):
-            if isinstance(local, float):
-                if local == 0.0:
-                    continue
-                term = g if local == 1.0 else g * local
-            else:
-                term = g * local
+            if isinstance(local, float) and local == 0.0:
+                continue
+            term = _times(g, local)
             previous = totals.get(parent)
             totals[parent] = term if previous is None else previous + term
     return totals

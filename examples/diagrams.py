@@ -43,6 +43,19 @@ def two_paths() -> tuple[Value, Value]:
     return C, w
 
 
+def gradient_graph() -> tuple[Value, Value]:
+    """What backward(create_graph=True) builds for a = sigmoid(w x): da/dw = a (1 - a) x."""
+    w, x = Value(-0.8, "w"), Value(1.5, "x")
+    a = (w * x).sigmoid()
+    a.label = "a"
+    grads = a.backward(create_graph=True)
+    assert grads is not None
+    da_dw = grads[w]
+    da_dw.label = "da/dw"
+    da_dw.backward()  # its own gradients are second derivatives of a
+    return da_dw, a
+
+
 def one_sample(sizes: list[int]) -> tuple[Value, MLP]:
     """The half-MSE cost of one training sample through an MLP, after backward()."""
     model = MLP(sizes[0], sizes[1:], activation="tanh", output_activation="sigmoid", seed=1)
@@ -58,11 +71,13 @@ def main(folder: Path) -> None:
     cost, w = two_paths()
     sample, model = one_sample([2, 2, 1])
     big_sample, big_model = one_sample([2, 8, 8, 1])
+    da_dw, a_sigmoid = gradient_graph()
     pictures = {
         "graph.svg": draw(out),
         "graph_show_local.svg": draw(out, show_local=True),
         "graph_highlight.svg": draw(cost, highlight=w),
         "graph_rankdir_tb.svg": draw(out, rankdir="TB", show_grad=False, number_format=".2f"),
+        "graph_of_gradient.svg": draw(da_dw, show_local=True),
         "graph_one_sample.svg": draw(sample, model=model, show_local=True),
         "graph_collapsed.svg": draw(big_sample, model=big_model, max_nodes=100),
         "model.svg": draw(model),
@@ -76,6 +91,9 @@ def main(folder: Path) -> None:
     print()
     print(f"out = tanh(a*b + c) = {out.data:.4f};  dout/da = {a.grad:.4f}")
     print(f"C = (w*x)*w + x: dC/dw = 2 w x = {w.grad:g} (two paths, each giving w x = 1.5)")
+    s = a_sigmoid.data
+    print(f"da/dw for a = sigmoid(w x), built as a graph: a (1 - a) x = {da_dw.data:.4f}")
+    assert abs(da_dw.data - s * (1 - s) * 1.5) < 1e-15
     assert w.grad == 2 * 0.5 * 3.0 and abs(a.grad - (-0.5) * (1 - out.data**2)) < 1e-15
     print(f"big sample graph: {len(big_model.parameters())} parameters, drawn as one box per "
           "neuron because it has more Values than max_nodes")

@@ -98,3 +98,18 @@ def test_singular_points_take_pytorch_values(make, torch_make, x) -> None:  # ty
     d2 = torch.autograd.grad(d1, t, allow_unused=True)[0] if d1.requires_grad else None
     assert first.data == d1.item()
     assert second.data == (0.0 if d2 is None else d2.item())
+
+
+def test_a_gradient_graph_is_the_derivative_as_written_by_hand() -> None:
+    """da/dw for a = sigmoid(w x) is a (1 - a) x: seven nodes, no multiplications by 1."""
+    from autograd import topological_order
+
+    w, x = Value(-0.8, "w"), Value(1.5, "x")
+    a = (w * x).sigmoid()
+    grads = a.backward(create_graph=True)
+    assert grads is not None
+    da_dw = grads[w]
+    nodes = topological_order(da_dw)
+    assert len(nodes) == 7  # w, x, w*x, a, 1 - a, a (1 - a), a (1 - a) x
+    assert sorted(node.op for node in nodes) == sorted(["", "", "*", "sigmoid", "1.0-", "*", "*"])
+    assert da_dw.data == pytest.approx(a.data * (1 - a.data) * 1.5, rel=1e-15)
