@@ -4,7 +4,7 @@
 `autograd.rules`); `backward()` applies the chain rule over the graph in reverse topological order.
 """
 
-from autograd.backward import backward, gradients, topological_order
+from autograd.backward import backward, gc_paused, gradients, topological_order
 from autograd.draw import draw
 from autograd.functional import grad, hessian, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
@@ -19,6 +19,7 @@ __all__ = [
     "Value",
     "backward",
     "draw",
+    "gc_paused",
     "grad",
     "gradcheck",
     "gradients",

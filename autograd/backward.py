@@ -14,6 +14,8 @@ recursion limit, and the work is linear in the number of edges.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from autograd.rules import rule_of
 from autograd.value import Value
@@ -54,16 +56,32 @@ def topological_order(root: Value) -> list[Value]:
     return [*leaves, *interior]
 
 
-def backward(root: Value, grad: float = 1.0) -> None:
-    """Set `node.grad = d(root)/d(node)` (times `grad`) for every node; leaves accumulate.
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a block, then put it back as it was.
 
-    The cyclic garbage collector is paused while it runs: the pass allocates no cycles, and
-    without the pause Python would scan the whole graph repeatedly for nothing. A node whose
-    gradient is exactly 0 (a relu that was off) passes nothing on.
+    A chainrule graph holds no reference cycles (a node keeps its parents and some numbers, never
+    a closure), so reference counting frees it and the cyclic collector can find nothing in it:
+    while a big graph is alive the collector only rescans it, again and again. A training step
+    (forward, loss, backward, update) inside `with gc_paused():` skips that work. Cycles made by
+    other code inside the block are collected after it, as usual.
     """
     collecting = gc.isenabled()
     gc.disable()
     try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def backward(root: Value, grad: float = 1.0) -> None:
+    """Set `node.grad = d(root)/d(node)` (times `grad`) for every node; leaves accumulate.
+
+    The cyclic garbage collector is paused while it runs (`gc_paused`): the pass allocates no
+    cycles. A node whose gradient is exactly 0 (a relu that was off) passes nothing on.
+    """
+    with gc_paused():
         order = _interior_order(root)
         if not order:
             root.grad += grad
@@ -77,9 +95,6 @@ def backward(root: Value, grad: float = 1.0) -> None:
                 continue
             for parent, local in zip(node.parents, node.local_grads):
                 parent.grad += local * g
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def gradients(root: Value, inputs: list[Value], grad: float | Value = 1.0) -> list[Value]:

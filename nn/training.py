@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from autograd import Value, no_grad
+from autograd import Value, gc_paused, no_grad
 from nn._rng import Seed, make_rng
 from nn.data import batches
 from nn.losses import Loss, get_loss
@@ -144,7 +144,8 @@ def fit(
     Each epoch shuffles the data (from `seed`) into mini-batches of `batch_size` (None: the whole
     set at once) and for each batch runs forward, the loss, `backward()` and `optimizer.step()`.
     The default optimizer is `Adam(model.parameters(), lr=0.02)`. `progress` shows a tqdm bar
-    when tqdm is installed.
+    when tqdm is installed. Each step runs inside `autograd.gc_paused()`: the graph has no cycles,
+    so Python's cyclic collector would only rescan it.
     """
     loss_fn, metric_fn = _loss(loss), _metric(metric)
     _check_data(model, X, y, "fit")
@@ -165,11 +166,12 @@ def fit(
         outputs: list[Output] = []
         targets: list[Target] = []
         for X_batch, y_batch in batches(X, y, batch_size, seed=rng):
-            preds = [model(x) for x in X_batch]
-            batch_loss = loss_fn(preds, y_batch)
-            optimizer.zero_grad()
-            batch_loss.backward()
-            optimizer.step()
+            with gc_paused():
+                preds = [model(x) for x in X_batch]
+                batch_loss = loss_fn(preds, y_batch)
+                optimizer.zero_grad()
+                batch_loss.backward()
+                optimizer.step()
             outputs.extend(map(_numbers, preds))
             targets.extend(y_batch)
         history.train_loss.append(loss_fn(outputs, targets).data)
