@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from autograd.rules import rule_of
-from autograd.value import Value
+from autograd.value import Value, as_value
 
 
 def _interior_order(root: Value, stop: frozenset[Value] = frozenset()) -> list[Value]:
@@ -104,7 +104,7 @@ def gradients(root: Value, inputs: list[Value], grad: float | Value = 1.0) -> li
     touched, so a gradient taken inside another gradient's function does not mix with it.
     """
     totals = _propagate(root, grad, frozenset(inputs))
-    return [_as_value(totals.get(x, 0.0)) for x in inputs]
+    return [as_value(totals.get(x, 0.0)) for x in inputs]
 
 
 def backward_graph(root: Value, grad: float = 1.0) -> dict[Value, Value]:
@@ -115,11 +115,7 @@ def backward_graph(root: Value, grad: float = 1.0) -> dict[Value, Value]:
     """
     totals = _propagate(root, grad, frozenset())
     backward(root, grad)
-    return {node: _as_value(total) for node, total in totals.items() if not node.parents}
-
-
-def _as_value(x: Value | float) -> Value:
-    return x if isinstance(x, Value) else Value(x)
+    return {node: as_value(total) for node, total in totals.items() if not node.parents}
 
 
 def _times(g: Value | float, local: Value | float) -> Value | float:

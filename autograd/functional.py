@@ -18,18 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from autograd.backward import gradients
-from autograd.value import Operand, Value, node
+from autograd.value import Operand, Value
 
 Function = Callable[..., Value]
 Result = float | Value | tuple[float | Value, ...]
 
-_identity_local = (1.0,)
-
-
 def _fresh(x: Operand) -> Value:
     """A new node for this call: a leaf for a number, an identity node over a Value."""
     if isinstance(x, Value):
-        return node(x.data, "+0", (x,), _identity_local)
+        return x + 0  # an identity node: the same number, a node of this call's own
     return Value(x)
 
 
