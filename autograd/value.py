@@ -99,11 +99,12 @@ class Value:
 
 def _check_number(data: object) -> float:
     """`data` as a float, or TypeError: a Value holds a real number, never a bool or a container."""
-    if isinstance(data, (int, float)) and not isinstance(data, bool):
-        return float(data)
-    raise TypeError(
-        f"Value data must be an int or a float, got {type(data).__name__}: {data!r}"
-    )
+    number = _number(data)
+    if number is None:
+        raise TypeError(
+            f"Value data must be an int or a float, got {type(data).__name__}: {data!r}"
+        )
+    return number
 
 
 def _number(other: object) -> float | None:
