@@ -77,15 +77,41 @@ def layer_sums(
 
     No type checks: this is the hot path of every forward pass through an `nn.Layer`.
     """
-    x_data = [v.data for v in inputs]
-    n = len(x_data)
-    out = []
-    for row, b in zip(weights, biases):
+    return batch_layer_sums(weights, [inputs], biases)[0]
+
+
+def batch_layer_sums(
+    weights: Sequence[Sequence[Value]],
+    batch: Sequence[Sequence[Value]],
+    biases: Sequence[Value],
+) -> list[list[Value]]:
+    """`layer_sums` for every sample of a batch: each weight's number is read once per batch.
+
+    The nodes are exactly those of calling `layer_sums` sample by sample (same parents, same
+    local derivatives); reading `w.data` for every weight is most of a small layer's forward cost,
+    and here it is paid once instead of once per sample.
+    """
+    if not batch:
+        return []
+    n = len(batch[0])
+    for row in weights:
         if len(row) != n:
             raise ValueError(f"weighted_sum: {len(row)} weights but {n} inputs; they must match")
-        data, local = _weighted_sum_forward([w.data for w in row], x_data, b.data)
-        out.append(node(data, "wsum", (*row, *inputs, b), local))
-    return out
+    w_data = [list(map(_data, row)) for row in weights]
+    layer = list(zip(weights, w_data, biases, map(_data, biases)))
+    outputs = []
+    for inputs in batch:
+        x_data = list(map(_data, inputs))
+        if len(x_data) != n:
+            raise ValueError(
+                f"weighted_sum: {n} weights but {len(x_data)} inputs; they must match"
+            )
+        z = []
+        for row, w, b, b_data in layer:
+            data, local = _weighted_sum_forward(w, x_data, b_data)
+            z.append(node(data, "wsum", (*row, *inputs, b), local))
+        outputs.append(z)
+    return outputs
 
 
-__all__ = ["layer_sums", "sum", "weighted_sum", "weighted_sums"]
+__all__ = ["batch_layer_sums", "layer_sums", "sum", "weighted_sum", "weighted_sums"]

@@ -15,13 +15,16 @@ roughly unit variance whatever the fan-in), r = sqrt(6 / nin) for relu (variance
 zeroes half its inputs); biases start at 0. The same `seed` always gives the same network.
 """
 
+# X names a list of samples, as in scikit-learn.
+# ruff: noqa: N803
+
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
 from autograd import Value, weighted_sum
-from autograd.ops import layer_sums
+from autograd.ops import batch_layer_sums
 from nn._rng import Seed, make_rng
 from nn.activations import ACTIVATIONS, check_activation
 from nn.module import Architecture, Inputs, Module
@@ -121,11 +124,18 @@ class Layer(Module):
         _check_inputs(x, self.nin, "Layer")
         return self.forward(_as_values(x))
 
+    def forward_batch(self, X: Sequence[Inputs]) -> list[list[Value]]:
+        return self.forward_all(_as_batch(X, self.nin, "Layer"))
+
     def forward(self, x: list[Value]) -> list[Value]:
         """The layer's outputs for inputs that are already checked `Value`s (the hot path)."""
-        z = layer_sums(self._weight_rows, x, self._biases)
+        return self.forward_all([x])[0]
+
+    def forward_all(self, batch: list[list[Value]]) -> list[list[Value]]:
+        """`forward` for every sample of a batch, reading each weight's number once."""
+        zs = batch_layer_sums(self._weight_rows, batch, self._biases)
         f = self._activate
-        return z if f is None else list(map(f, z))
+        return zs if f is None else [list(map(f, z)) for z in zs]
 
     def architecture(self) -> Architecture:
         return {"kind": "Layer", "nin": self.nin, "nout": self.nout, "activation": self._activation}
@@ -211,6 +221,12 @@ class MLP(Module):
             a = layer.forward(a)
         return a[0] if len(a) == 1 else a
 
+    def forward_batch(self, X: Sequence[Inputs]) -> list[Value | list[Value]]:
+        batch = _as_batch(X, self.nin, "MLP")
+        for layer in self.layers:
+            batch = layer.forward_all(batch)
+        return [a[0] if len(a) == 1 else a for a in batch]
+
     def architecture(self) -> Architecture:
         return {
             "kind": "MLP",
@@ -243,6 +259,22 @@ def _check_inputs(x: object, nin: int, who: str) -> None:
         ) from None
     if n != nin:
         raise ValueError(f"{who} expects {nin} inputs per sample, got {n}")
+
+
+def _as_batch(X: Sequence[Inputs], nin: int, who: str) -> list[list[Value]]:
+    """Every sample of `X` checked and wrapped, or an error naming the sample that is wrong."""
+    if isinstance(X, (str, bytes)) or not isinstance(X, Sequence):
+        raise TypeError(
+            f"{who}.forward_batch takes a list of samples, got {type(X).__name__}: {X!r}"
+        )
+    batch = []
+    for i, x in enumerate(X):
+        try:
+            _check_inputs(x, nin, who)
+            batch.append(_as_values(x))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{error} (sample {i} of the batch)") from None
+    return batch
 
 
 def _as_values(x: Inputs) -> list[Value]:

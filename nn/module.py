@@ -5,6 +5,9 @@ the keys of its `state_dict()`. The names do not depend on the `Value` labels (w
 change), so a state dict written by one model loads into any model of the same architecture.
 """
 
+# X names a list of samples, as in scikit-learn.
+# ruff: noqa: N803
+
 from __future__ import annotations
 
 import math
@@ -34,6 +37,14 @@ class Module:
     def __call__(self, x: Inputs) -> Value | list[Value]:
         """The module's output for one sample `x`."""
         raise NotImplementedError
+
+    def forward_batch(self, X: Sequence[Inputs]) -> Sequence[Value | list[Value]]:
+        """The output for every sample of `X`, in order: `[self(x) for x in X]`.
+
+        `Layer` and `MLP` build exactly those nodes, but read each weight once for the whole
+        batch instead of once per sample; `nn.fit` calls this.
+        """
+        return [self(x) for x in X]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """(name, parameter) pairs in a fixed order, e.g. ("L1.N0.w0", Value(...))."""

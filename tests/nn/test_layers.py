@@ -13,7 +13,8 @@ import pytest
 from autograd import Value
 from nn import MLP, Layer, Neuron
 from nn.layers import init_limit
-from tests.nn.oracle import torch_forward, torch_layers
+from nn.losses import half_mse
+from tests.nn.oracle import torch_forward, torch_layers, torch_loss
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
 
@@ -27,6 +28,59 @@ def test_forward_matches_pytorch(torch: ModuleType, activation: str) -> None:
         out = model(x)
         assert isinstance(out, list)
         assert [a.data for a in out] == pytest.approx(row, abs=1e-14)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_forward_batch_matches_pytorch_values_and_gradients(
+    torch: ModuleType, activation: str
+) -> None:
+    model = MLP(3, [5, 4, 2], activation=activation, output_activation="sigmoid", seed=2)
+    X = [[0.5, -1.0, 2.0], [-0.3, 0.8, 0.1], [1.5, 0.0, -0.7]]
+    T = [[0.0, 1.0], [1.0, 1.0], [0.2, 0.9]]
+    preds = model.forward_batch(X)
+    half_mse(preds, T).backward()
+    layers = torch_layers(torch, model)
+    a = torch_forward(torch, layers, torch.tensor(X))
+    torch_loss(torch, "half_mse", a, torch.tensor(T)).backward()
+    for out, row in zip(preds, a.tolist()):
+        assert isinstance(out, list)
+        assert [v.data for v in out] == pytest.approx(row, abs=1e-14)
+    for layer, (W, b, _) in zip(model.layers, layers):
+        for j, neuron in enumerate(layer.neurons):
+            assert [w.grad for w in neuron.w] == pytest.approx(W.grad[j].tolist(), abs=1e-14)
+            assert neuron.b.grad == pytest.approx(b.grad[j].item(), abs=1e-14)
+
+
+def test_forward_batch_builds_the_nodes_of_one_call_per_sample() -> None:
+    """Same data, same local derivatives, the same parameters as parents: only faster."""
+    X = [[0.5, -1.0], [2.0, 0.25], [-1.5, 1.0]]
+    model = MLP(2, [4, 3, 1], activation="tanh", seed=3)
+    for module in (model, model.layers[0], Neuron(2, "relu", seed=1)):
+        batched = module.forward_batch(X)
+        single = [module(x) for x in X]
+        assert len(batched) == len(single) == 3
+        for b_out, s_out in zip(batched, single):
+            b_list = b_out if isinstance(b_out, list) else [b_out]
+            s_list = s_out if isinstance(s_out, list) else [s_out]
+            for u, v in zip(b_list, s_list, strict=True):
+                z_u, z_v = (u.parents[0], v.parents[0]) if u.op != "wsum" else (u, v)
+                assert (u.data, u.op, u.local_grads) == (v.data, v.op, v.local_grads)
+                assert z_u.local_grads == z_v.local_grads
+                n = (len(z_u.parents) - 1) // 2
+                assert z_u.parents[:n] == z_v.parents[:n] and z_u.parents[-1] is z_v.parents[-1]
+    assert model.forward_batch([]) == []
+
+
+def test_forward_batch_names_the_sample_that_is_wrong() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(ValueError, match=r"expects 2 inputs per sample, got 3 \(sample 1 "):
+        model.forward_batch([[1.0, 2.0], [1.0, 2.0, 3.0]])
+    with pytest.raises(TypeError, match=r"Value data must be an int or a float.*\(sample 0 "):
+        model.layers[0].forward_batch([[1.0, "2"]])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="takes a list of samples, got float"):
+        model.forward_batch(1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="list of 2 inputs"):
+        model.forward_batch([1.0, 2.0])  # type: ignore[list-item]
 
 
 def test_a_neuron_is_the_seeds_formula() -> None:
