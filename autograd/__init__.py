@@ -10,12 +10,14 @@ from autograd.functional import grad, hessian, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.ops import sum, weighted_sum, weighted_sums
 from autograd.rules import RULES, Rule
+from autograd.tape import Tape
 from autograd.value import Value, is_grad_enabled, no_grad
 
 __all__ = [
     "RULES",
     "GradcheckError",
     "Rule",
+    "Tape",
     "Value",
     "backward",
     "draw",

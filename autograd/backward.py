@@ -86,15 +86,24 @@ def backward(root: Value, grad: float = 1.0) -> None:
         if not order:
             root.grad += grad
             return
-        for node in order:
-            node.grad = 0.0
-        root.grad = grad
-        for node in reversed(order):
-            g = node.grad
-            if g == 0.0:
-                continue
-            for parent, local in zip(node.parents, node.local_grads):
-                parent.grad += local * g
+        sweep(root, order, grad)
+
+
+def sweep(root: Value, order: list[Value], grad: float = 1.0) -> None:
+    """The chain rule over `order` (interior nodes, each after its parents), last to first.
+
+    Every node of `order` starts from 0 and root from `grad`; each node then passes
+    `local * node.grad` to each parent. Nodes of `order` that root does not depend on keep 0.
+    """
+    for node in order:
+        node.grad = 0.0
+    root.grad = grad
+    for node in reversed(order):
+        g = node.grad
+        if g == 0.0:
+            continue
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * g
 
 
 def gradients(root: Value, inputs: list[Value], grad: float | Value = 1.0) -> list[Value]:

@@ -24,6 +24,8 @@ Operand = Union["Value", float, int]
 
 _grad_enabled = True
 _new = object.__new__
+# While an `autograd.Tape` records, every node made is appended to its list (see autograd/tape.py).
+_tape: list[Value] | None = None
 
 
 class Value:
@@ -126,6 +128,8 @@ def node(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[fl
         out.op = op
         out.parents = parents
         out.local_grads = local_grads
+        if _tape is not None:
+            _tape.append(out)
     else:
         out.op = ""
         out.parents = ()
