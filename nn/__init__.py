@@ -10,7 +10,8 @@
     1.0
 
 Modules: `nn.layers` (Neuron, Layer, MLP), `nn.activations`, `nn.losses`, `nn.optim`, `nn.data`,
-`nn.training` (fit, evaluate), `nn.serialize` (save, load), `nn.plots` (needs matplotlib).
+`nn.training` (fit, train_step, evaluate), `nn.serialize` (save, load), `nn.plots` (needs
+matplotlib).
 """
 
 from nn import activations, data, losses, optim
@@ -19,7 +20,7 @@ from nn.losses import bce, half_mse, hinge, mse, sse
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
 from nn.serialize import load_model
-from nn.training import Evaluation, History, accuracy, evaluate, fit, predict
+from nn.training import Evaluation, History, accuracy, evaluate, fit, predict, train_step
 
 __all__ = [
     "MLP",
@@ -45,4 +46,5 @@ __all__ = [
     "optim",
     "predict",
     "sse",
+    "train_step",
 ]
