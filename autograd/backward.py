@@ -27,21 +27,30 @@ def _interior_order(root: Value, stop: frozenset[Value] = frozenset()) -> list[V
     An iterative depth-first search: a node is appended once every parent has been. Leaves are
     left out: they pass no gradient on. Nodes in `stop` are treated as leaves.
     """
-    if not root.parents or root in stop:
+    if root in stop:
         return []
+    return interior_order([root], set(stop))
+
+
+def interior_order(roots: list[Value], visited: set[Value]) -> list[Value]:
+    """`_interior_order` from several roots at once, skipping the nodes in `visited` (and adding
+    every node it orders to it)."""
     order: list[Value] = []
-    visited = {root, *stop}
-    stack = [(root, iter(root.parents))]
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent.parents and parent not in visited:
-                visited.add(parent)
-                stack.append((parent, iter(parent.parents)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
+    for root in roots:
+        if not root.parents or root in visited:
+            continue
+        visited.add(root)
+        stack = [(root, iter(root.parents))]
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent.parents and parent not in visited:
+                    visited.add(parent)
+                    stack.append((parent, iter(parent.parents)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
     return order
 
 
@@ -92,12 +101,17 @@ def backward(root: Value, grad: float = 1.0) -> None:
 def sweep(root: Value, order: list[Value], grad: float = 1.0) -> None:
     """The chain rule over `order` (interior nodes, each after its parents), last to first.
 
-    Every node of `order` starts from 0 and root from `grad`; each node then passes
-    `local * node.grad` to each parent. Nodes of `order` that root does not depend on keep 0.
+    Every node of `order` starts from 0 and root from `grad`. Nodes of `order` that root does
+    not depend on keep 0.
     """
     for node in order:
         node.grad = 0.0
     root.grad = grad
+    propagate(order)
+
+
+def propagate(order: list[Value]) -> None:
+    """Last node of `order` first, each passes `local * node.grad` on to each of its parents."""
     for node in reversed(order):
         g = node.grad
         if g == 0.0:

@@ -22,14 +22,9 @@ are leaves too.
 
 from __future__ import annotations
 
-from itertools import chain
-from operator import attrgetter
-
 from autograd import value
-from autograd.backward import backward, gc_paused, sweep
+from autograd.backward import backward, gc_paused, interior_order, propagate
 from autograd.value import Value
-
-_parents = attrgetter("parents")
 
 
 class Tape:
@@ -59,25 +54,68 @@ class Tape:
     def backward(self, root: Value, grad: float = 1.0) -> None:
         """`root.backward(grad)`, sweeping the recorded order instead of searching for one.
 
-        The tape can only order what it recorded. When root was not recorded on it, or root
-        depends on a node with parents that was made before the tape started, this is plain
-        `backward(root, grad)`. Recorded nodes that root does not depend on get grad 0.
+        Leaves get exactly what `backward` gives them, and so does every node the gradient
+        flows through. The tape can only order what it recorded; a root it did not record gets
+        plain `backward`. A node with parents made before the tape started (a "foreign" node) is
+        found when a recorded node first passes it a gradient: it is zeroed then, before anything
+        reaches it, and once every recorded node is done, the part of the graph behind the
+        foreign nodes is searched and swept as `backward` does. Two differences from `backward`
+        in what interior nodes hold: recorded nodes that root does not depend on get grad 0, and
+        a foreign node that root reaches only through zero gradients keeps the grad it had.
         """
         nodes = self.nodes
-        recorded = set(nodes)
-        if root not in recorded or any(
-            map(_parents, set(chain.from_iterable(map(_parents, nodes))) - recorded)
-        ):
+        known = set(nodes)
+        if root not in known:
             backward(root, grad)
             return
         with gc_paused():
-            sweep(root, nodes, grad)
+            for node in nodes:
+                node.grad = 0.0
+            root.grad = grad
+            covers = known.issuperset
+            foreign: list[Value] = []
+            for node in reversed(nodes):
+                g = node.grad
+                if g == 0.0:
+                    continue
+                parents = node.parents
+                if not covers(parents):
+                    _admit(parents, known, foreign)
+                for parent, local in zip(parents, node.local_grads):
+                    parent.grad += local * g
+            if foreign:
+                _sweep_behind(foreign)
 
     def __len__(self) -> int:
         return len(self.nodes)
 
     def __repr__(self) -> str:
         return f"Tape({len(self.nodes)} nodes)"
+
+
+def _admit(parents: tuple[Value, ...], known: set[Value], foreign: list[Value]) -> None:
+    """Add the parents not seen yet to `known`; a foreign one is zeroed and listed."""
+    for parent in parents:
+        if parent not in known:
+            known.add(parent)
+            if parent.parents:
+                parent.grad = 0.0
+                foreign.append(parent)
+
+
+def _sweep_behind(foreign: list[Value]) -> None:
+    """Finish backward through the nodes made before the tape, which hold the tape's share.
+
+    They and everything behind them were made before every recorded node, so they come after
+    all of those in the sweep: order them by searching (as `backward` does), start the ones
+    the tape did not reach from 0, and pass the gradients on.
+    """
+    order = interior_order(foreign, set())
+    reached = set(foreign)
+    for node in order:
+        if node not in reached:
+            node.grad = 0.0
+    propagate(order)
 
 
 __all__ = ["Tape"]

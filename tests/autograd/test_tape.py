@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import gc
 import math
+from contextlib import ExitStack
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd.tape
 from autograd import Tape, Value, no_grad
 from autograd import sum as vsum
-from tests.autograd.programs import Step, inputs, programs, run
+from tests.autograd.programs import OPS, Step, inputs, programs, run
 from tests.autograd.test_oracle_torch import CHAINRULE, close, torch_namespace
 from tests.conftest import require_torch
 
@@ -59,6 +61,40 @@ def test_every_node_gets_the_gradient_backward_gives_it(
         assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300), (a, b)
 
 
+def run_taped_from(
+    split: int, program: list[Step], xs: list[Value]
+) -> tuple[Value, Tape, list[Value]]:
+    """`run`, with the steps before `split` made before the tape starts (they become foreign)."""
+    results, consumed, tape = list(xs), set[int](), Tape()
+    with ExitStack() as recording:
+        for i, (name, operands, number) in enumerate(program):
+            if i == split:
+                recording.enter_context(tape)
+            results.append(OPS[name][1](CHAINRULE, [results[j] for j in operands], number))
+            consumed.update(operands)
+        out = results[-1]
+        for i in range(len(xs), len(results) - 1):
+            if i not in consumed:
+                out = out + results[i]
+    return out, tape, results
+
+
+@settings(max_examples=300, deadline=None)
+@given(programs(), inputs(), st.integers(0, 10))
+def test_nodes_made_before_the_tape_get_what_backward_gives_them(
+    program: list[Step], xs: list[float], split: int
+) -> None:
+    leaves = [Value(x) for x in xs]
+    out, tape, results = run_taped_from(split, program, leaves)
+    tape.backward(out)
+    taped = [v.grad for v in results]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    out.backward()
+    for a, b in zip(taped, [v.grad for v in results], strict=True):
+        assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300), (a, b)
+
+
 def test_the_seed_neuron_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
     """E = (a - t)^2 / 2, a = sigmoid(w x + b): dE/dw = (a - t) a (1 - a) x."""
     forbid_the_search(monkeypatch)
@@ -98,6 +134,24 @@ def test_an_interior_node_made_before_the_tape_is_followed_by_searching() -> Non
     assert (a.grad, b.grad, c.grad) == pytest.approx((d_out * c.data * 3.0, d_out * c.data * 2.0,
                                                        d_out * 6.0), rel=1e-15)
     assert before.grad == pytest.approx(d_out * c.data, rel=1e-15)
+
+
+def test_nodes_made_before_the_tape_start_from_zero_and_pass_everything_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forbid_the_search(monkeypatch)  # only the part behind the foreign nodes is searched
+    a, b, c = Value(0.5), Value(-2.0), Value(3.0)
+    z = a * b
+    h = z.tanh()
+    h.backward()  # leaves stale gradients on z and h
+    a.grad = b.grad = 0.0
+    with Tape() as tape:
+        out = h * c + z  # h and z are foreign; z is also behind h
+    tape.backward(out)
+    dh = c.data
+    dz = 1.0 + dh * (1 - h.data**2)
+    assert (h.grad, z.grad, c.grad) == pytest.approx((dh, dz, h.data), rel=1e-15)
+    assert (a.grad, b.grad) == pytest.approx((dz * b.data, dz * a.data), rel=1e-15)
 
 
 def test_a_root_that_was_not_recorded_is_searched() -> None:
