@@ -115,17 +115,19 @@ def train_step(
     optimizer: Optimizer,
     X: Sequence[Sequence[float]],
     y: Sequence[Target],
-) -> tuple[Sequence[Value | list[Value]], Value]:
+) -> tuple[list[Output], float]:
     """One step of the seeds' algorithm on a mini-batch: forward, loss, `backward()`, update.
 
-    Returns the model's outputs and the loss as they were before the update; the gradients are
-    those of `batch_loss.backward()`. `fit` calls this once per mini-batch. Two things make it
+    Returns the model's outputs and the loss, as numbers, from before the update; the gradients
+    are those of `loss.backward()`. `fit` calls this once per mini-batch. Three things make it
     faster than writing the step out by hand:
 
+    - the batch goes through `model.forward_batch`, which reads each weight once;
     - the graph is recorded on an `autograd.Tape`, so backward sweeps the order in which the
       nodes were made instead of searching the graph for a topological order;
-    - it runs inside `autograd.gc_paused()`: the graph has no cycles, so Python's cyclic
-      collector would only rescan it, again and again, while it grows.
+    - it runs inside `autograd.gc_paused()` (the graph has no cycles, so Python's cyclic
+      collector would only rescan it, again and again, while it grows), and the graph is freed
+      before the collector wakes up, so it never sees it.
     """
     with gc_paused():
         with Tape() as tape:
@@ -134,7 +136,10 @@ def train_step(
         optimizer.zero_grad()
         tape.backward(batch_loss)
         optimizer.step()
-    return preds, batch_loss
+        outputs = list(map(_numbers, preds))
+        value = batch_loss.data
+        del preds, batch_loss, tape
+    return outputs, value
 
 
 def evaluate(
@@ -193,8 +198,7 @@ def fit(
         outputs: list[Output] = []
         targets: list[Target] = []
         for X_batch, y_batch in batches(X, y, batch_size, seed=rng):
-            preds, _ = train_step(model, loss_fn, optimizer, X_batch, y_batch)
-            outputs.extend(map(_numbers, preds))
+            outputs.extend(train_step(model, loss_fn, optimizer, X_batch, y_batch)[0])
             targets.extend(y_batch)
         history.train_loss.append(loss_fn(outputs, targets).data)
         history.train_metric.append(metric_fn(outputs, targets, threshold))
