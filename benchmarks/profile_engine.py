@@ -2,9 +2,11 @@
 
     python benchmarks/profile_engine.py [--quick] [--no-freeze] [--cprofile]
 
-Phases of a training step: forward (node creation, through `nn.MLP`), the loss, zero_grad, the
-topological sort, the backward sweep (backward minus the sort, which it repeats), the optimizer,
-freeing the graph, and the closing gc.collect(). The cyclic collector also runs by itself while
+Phases of a training step, first as `nn.train_step` runs it (`forward_batch`, the graph on an
+`autograd.Tape`, the collector paused), then written out per sample as micrograd's demo writes it:
+forward (node creation, through `nn.MLP`), the loss, zero_grad, the topological sort, the
+backward sweep (backward minus the sort, which it repeats), the optimizer, freeing the graph, and
+the closing gc.collect(). The cyclic collector also runs by itself while
 nodes are made; its time is caught with `gc.callbacks` and shown as "automatic gc", inside the
 phase that triggered it. The sort is timed by calling the engine's own private
 `_interior_order`, the function `backward()` starts with, with the collector paused as
@@ -87,8 +89,47 @@ def sort_like_backward(root: Any) -> list[Any]:
         gc.enable()
 
 
+def train_step_phases(model_step: demo_step.Chainrule, X: list[list[float]], y: list[float],
+                      lr: float) -> dict[str, float]:
+    """`nn.train_step`'s own steps, timed one by one."""
+    from autograd import Tape, gc_paused
+
+    model, optimizer = model_step.model, model_step.optimizer
+    with GcClock() as clock:
+        t0 = time.perf_counter()
+        with gc_paused():
+            with Tape() as tape:
+                scores = model.forward_batch(X)
+                t1 = time.perf_counter()
+                loss = model_step.loss(scores, y)
+                t2 = time.perf_counter()
+            optimizer.zero_grad()
+            t3 = time.perf_counter()
+            tape.backward(loss)
+            t4 = time.perf_counter()
+            optimizer.lr = lr
+            optimizer.step()
+            t5 = time.perf_counter()
+            del loss, scores, tape
+            t6 = time.perf_counter()
+        clock.collect()
+        t7 = time.perf_counter()
+    return {
+        "forward: model.forward_batch(X), node creation": t1 - t0,
+        "loss: hinge + L2 penalty": t2 - t1,
+        "zero_grad": t3 - t2,
+        "backward: Tape.backward (no search)": t4 - t3,
+        "optimizer step": t5 - t4,
+        "free the graph and the tape (reference counting)": t6 - t5,
+        "closing gc.collect()": t7 - t6,
+        "automatic gc (inside the phases above)": clock.seconds,
+        "total": t7 - t0,
+    }
+
+
 def step_phases(model_step: demo_step.Chainrule, X: list[list[float]], y: list[float],
                 lr: float) -> dict[str, float]:
+    """The step written out as micrograd's demo writes it, the search timed apart."""
     model, params = model_step.model, model_step.params
     optimizer = model_step.optimizer
     with GcClock() as clock:
@@ -184,8 +225,11 @@ def run(quick: bool, with_cprofile: bool = False) -> str:
     model, Xs, ys = demo_setup()
     for k in range(3):
         step_phases(model, Xs[k], ys[k], demo_step.learning_rate(k))
-    samples = [step_phases(model, Xs[k], ys[k], demo_step.learning_rate(k % 100))
-               for k in range(steps)]
+        train_step_phases(model, Xs[k], ys[k], demo_step.learning_rate(k))
+    taped, samples = [], []
+    for k in range(steps):
+        taped.append(train_step_phases(model, Xs[k], ys[k], demo_step.learning_rate(k % 100)))
+        samples.append(step_phases(model, Xs[k], ys[k], demo_step.learning_rate(k % 100)))
     from autograd import Value
     from autograd.backward import _interior_order
 
@@ -195,8 +239,13 @@ def run(quick: bool, with_cprofile: bool = False) -> str:
     interior = len(_interior_order(loss))
     del scores, loss
     out = [
-        f"chainrule, demo step (MLP(2, [16, 16, 1]), batch 32), {interior:,} op nodes per step; "
-        f"median over {steps} steps:",
+        f"chainrule, demo step (MLP(2, [16, 16, 1]), batch 32), {interior:,} op nodes per step, "
+        f"as `nn.train_step` runs it; median over {steps} steps:",
+        "",
+        phase_table(taped, 1e-3, "ms"),
+        "",
+        "The same step written out as micrograd's demo writes it (`model(x)` per sample, "
+        "`loss.backward()`, the collector running), interleaved with the above:",
         "",
         phase_table(samples, 1e-3, "ms"),
         "",

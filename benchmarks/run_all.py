@@ -39,7 +39,7 @@ def plot(engine_results: dict[str, Any], demo_results: dict[str, Any], path: Pat
     import matplotlib.pyplot as plt
 
     colours = {"chainrule": "tab:blue", "micrograd": "tab:orange", "torch 0-d": "tab:red",
-               "torch vectorized": "tab:gray", "chainrule, gc paused": "tab:cyan",
+               "torch vectorized": "tab:gray", "chainrule, per sample": "tab:cyan",
                "micrograd, gc paused": "tab:brown"}
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     scaling = engine_results["scaling"]
