@@ -40,17 +40,18 @@ def interior_order(roots: list[Value], visited: set[Value]) -> list[Value]:
         if not root.parents or root in visited:
             continue
         visited.add(root)
-        stack = [(root, iter(root.parents))]
-        while stack:
-            node, parents = stack[-1]
-            for parent in parents:
+        # The path from root to the node being expanded, and where each stands in its parents.
+        path, rest = [root], [iter(root.parents)]
+        while rest:
+            for parent in rest[-1]:
                 if parent.parents and parent not in visited:
                     visited.add(parent)
-                    stack.append((parent, iter(parent.parents)))
+                    path.append(parent)
+                    rest.append(iter(parent.parents))
                     break
             else:
-                stack.pop()
-                order.append(node)
+                rest.pop()
+                order.append(path.pop())
     return order
 
 
