@@ -37,17 +37,19 @@ def interior_order(roots: list[Value], visited: set[Value]) -> list[Value]:
     every node it orders to it)."""
     order: list[Value] = []
     for root in roots:
-        if not root.parents or root in visited:
+        edges = root.edges
+        if not edges or root in visited:
             continue
         visited.add(root)
         # The path from root to the node being expanded, and where each stands in its parents.
-        path, rest = [root], [iter(root.parents)]
+        path, rest = [root], [iter(edges[: len(edges) >> 1])]
         while rest:
             for parent in rest[-1]:
-                if parent.parents and parent not in visited:
+                edges = parent.edges
+                if edges and parent not in visited:
                     visited.add(parent)
                     path.append(parent)
-                    rest.append(iter(parent.parents))
+                    rest.append(iter(edges[: len(edges) >> 1]))
                     break
             else:
                 rest.pop()
@@ -117,7 +119,8 @@ def propagate(order: list[Value]) -> None:
         g = node.grad
         if g == 0.0:
             continue
-        for parent, local in zip(node.parents, node.local_grads):
+        edges = node.edges
+        for parent, local in zip(edges, edges[len(edges) >> 1 :]):
             parent.grad += local * g
 
 

@@ -13,7 +13,7 @@ from itertools import repeat
 from operator import attrgetter
 
 from autograd.rules import RULES
-from autograd.value import Operand, Value, _number, as_value, node
+from autograd.value import Operand, Value, _number, as_value, make
 
 _data = attrgetter("data")
 _sum_forward = RULES["sum"].forward
@@ -34,7 +34,7 @@ def sum(values: Iterable[Operand], start: float = 0.0) -> Value:
         constant += c
     data, local = _sum_forward(list(map(_data, parents)), constant)
     op = "sum" if constant == 0.0 else f"sum{'+' if constant > 0 else ''}{constant!r}"
-    return node(data, op, tuple(parents), local)
+    return make(data, op, (*parents, *local))
 
 
 def _values(items: Sequence[Operand]) -> Sequence[Value]:
@@ -109,7 +109,7 @@ def batch_layer_sums(
         z = []
         for row, w, b, b_data in layer:
             data, local = _weighted_sum_forward(w, x_data, b_data)
-            z.append(node(data, "wsum", (*row, *inputs, b), local))
+            z.append(make(data, "wsum", (*row, *inputs, b, *local)))
         outputs.append(z)
     return outputs
 

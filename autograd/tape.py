@@ -78,10 +78,11 @@ class Tape:
                 g = node.grad
                 if g == 0.0:
                     continue
-                parents = node.parents
-                if not covers(parents):
-                    _admit(parents, known, foreign)
-                for parent, local in zip(parents, node.local_grads):
+                edges = node.edges
+                n = len(edges) >> 1
+                if not covers(edges[:n]):
+                    _admit(edges[:n], known, foreign)
+                for parent, local in zip(edges, edges[n:]):
                     parent.grad += local * g
             if foreign:
                 _sweep_behind(foreign)
@@ -98,7 +99,7 @@ def _admit(parents: tuple[Value, ...], known: set[Value], foreign: list[Value]) 
     for parent in parents:
         if parent not in known:
             known.add(parent)
-            if parent.parents:
+            if parent.edges:
                 parent.grad = 0.0
                 foreign.append(parent)
 

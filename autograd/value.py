@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import ContextDecorator
-from typing import ClassVar, Union
+from typing import Any, ClassVar, Union
 
 from autograd import rules
 from autograd.rules import Rule
@@ -31,14 +31,16 @@ _tape: list[Value] | None = None
 class Value:
     """A scalar in a computation graph: `data`, its gradient `grad`, and how it was made."""
 
-    __slots__ = ("data", "grad", "label", "local_grads", "op", "parents")
+    __slots__ = ("data", "edges", "grad", "label", "op")
 
     data: float
     grad: float
     label: str
     op: str
-    parents: tuple[Value, ...]
-    local_grads: tuple[float, ...]
+    # The parents, then the local derivative for each: (p_0 .. p_{n-1}, dz/dp_0 .. dz/dp_{n-1}).
+    # One tuple instead of two saves a tuple per node (48 bytes of a ~200-byte node); `parents`
+    # and `local_grads` below read the two halves.
+    edges: tuple[Any, ...]
 
     def __init__(self, data: float, label: str = "") -> None:
         if type(data) is not float:
@@ -49,8 +51,19 @@ class Value:
         self.grad = 0.0
         self.label = label
         self.op = ""
-        self.parents = ()
-        self.local_grads = ()
+        self.edges = ()
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The operands, in order (`a + a` has `(a, a)`); `()` for a leaf."""
+        edges = self.edges
+        return edges[: len(edges) >> 1]
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(parent) for each parent, recorded when the op ran."""
+        edges = self.edges
+        return edges[len(edges) >> 1 :]
 
     def __repr__(self) -> str:
         label = f"{self.label!r}, " if self.label else ""
@@ -120,20 +133,28 @@ def _number(other: object) -> float | None:
 
 def node(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
     """A new node made by an op; under `no_grad` it records nothing and is a leaf."""
+    if len(parents) != len(local_grads):
+        raise ValueError(
+            f"node {op!r}: {len(parents)} parents but {len(local_grads)} local derivatives; "
+            "give one derivative per parent"
+        )
+    return make(data, op, parents + local_grads)
+
+
+def make(data: float, op: str, edges: tuple[Any, ...]) -> Value:
+    """`node` with the parents and their local derivatives already in one tuple (`Value.edges`)."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     if _grad_enabled:
         out.op = op
-        out.parents = parents
-        out.local_grads = local_grads
+        out.edges = edges
         if _tape is not None:
             _tape.append(out)
     else:
         out.op = ""
-        out.parents = ()
-        out.local_grads = ()
+        out.edges = ()
     return out
 
 
@@ -169,13 +190,13 @@ def _binary(both: Rule, folded: Rule) -> Callable[[Value, Operand], Value]:
 
     def method(self: Value, other: Operand) -> Value:
         if type(other) is Value:
-            data, local = forward_both(self.data, other.data)
-            return node(data, symbol, (self, other), local)
+            data, (d_self, d_other) = forward_both(self.data, other.data)
+            return make(data, symbol, (self, other, d_self, d_other))
         c = _number(other)
         if c is None:
             return NotImplemented  # type: ignore[no-any-return]
-        data, local = forward_folded(self.data, c)
-        return node(data, name(other), (self,), local)  # type: ignore[arg-type]
+        data, (d_self,) = forward_folded(self.data, c)
+        return make(data, name(other), (self, d_self))  # type: ignore[arg-type]
 
     method.__doc__ = f"{both.math}  (a number b is folded in: {folded.math})"
     return method
@@ -190,8 +211,8 @@ def _reflected(folded: Rule, number_on_right: bool) -> Callable[[Value, Operand]
         c = _number(other)
         if c is None:
             return NotImplemented  # type: ignore[no-any-return]
-        data, local = forward(self.data, c)
-        return node(data, name(other), (self,), local)  # type: ignore[arg-type]
+        data, (d_self,) = forward(self.data, c)
+        return make(data, name(other), (self, d_self))  # type: ignore[arg-type]
 
     method.__doc__ = folded.math
     return method
@@ -201,8 +222,8 @@ def _unary(rule: Rule) -> Callable[[Value], Value]:
     forward, symbol = rule.forward, rule.symbol
 
     def method(self: Value) -> Value:
-        data, local = forward(self.data)
-        return node(data, symbol, (self,), local)
+        data, (d_self,) = forward(self.data)
+        return make(data, symbol, (self, d_self))
 
     method.__doc__ = rule.math
     method.__name__ = rule.name
@@ -256,4 +277,4 @@ def as_value(x: Operand) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-__all__ = ["Operand", "Value", "as_value", "is_grad_enabled", "no_grad", "node"]
+__all__ = ["Operand", "Value", "as_value", "is_grad_enabled", "make", "no_grad", "node"]

@@ -255,10 +255,10 @@ def chainrule_node_anatomy() -> dict[str, int]:
     a, b = Value(0.75), Value(1.25)
     c = a * b
     return {
-        "Value object (6 slots)": sys.getsizeof(c),
+        f"Value object ({len(Value.__slots__)} slots)": sys.getsizeof(c),
         "data float": sys.getsizeof(c.data),
-        "parents tuple (2)": sys.getsizeof(c.parents),
-        "local_grads tuple (2, floats shared with parents' data)": sys.getsizeof(c.local_grads),
+        "edges tuple (2 parents, then 2 local derivatives: floats shared with the parents' data)":
+            sys.getsizeof(c.edges),
     }
 
 
