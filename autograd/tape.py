@@ -14,8 +14,9 @@ the graph is built, so its `backward` can go straight to the chain rule:
     >>> round(w.grad, 12) == round((1 - a.data**2) * x.data, 12)   # da/dw = (1 - a^2) x
     True
 
-The gradients are exactly those of `a.backward()`. On micrograd's demo step the search is about a
-third of the work of a training step (see benchmarks/), and `nn.train_step` records each step on a
+The gradients are those of `a.backward()`, up to the order in which a node's contributions are
+added (the last bit of a float can differ). On micrograd's demo step the search takes a fifth of
+a training step's time (`benchmarks/profile_engine.py`); `nn.train_step` records each step on a
 tape. Leaves (`Value(...)`) are not recorded: they pass no gradient on. Nodes made under `no_grad`
 are leaves too.
 """

@@ -9,6 +9,7 @@ is defined at every point and the comparison is about derivatives, not domain er
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,15 +78,29 @@ def inputs(n: int = 3) -> st.SearchStrategy[list[float]]:
     return st.lists(point, min_size=n, max_size=n)
 
 
-def run(program: list[Step], ns: Namespace, xs: list[Any]) -> Any:
-    """The program's output: the sum of every result no later step consumed (so all are used)."""
-    results = list(xs)
+def run(
+    program: list[Step],
+    ns: Namespace,
+    xs: list[Any],
+    results: list[Any] | None = None,
+    enter_at: tuple[int, AbstractContextManager[object]] | None = None,
+) -> Any:
+    """The program's output: the sum of every result no later step consumed (so all are used).
+
+    `results`, if given, receives the inputs and every step's result. `enter_at=(i, context)`
+    enters `context` just before step i and leaves it after the output is made.
+    """
+    results = [] if results is None else results
+    results.extend(xs)
     consumed: set[int] = set()
-    for name, operands, number in program:
-        results.append(OPS[name][1](ns, [results[i] for i in operands], number))
-        consumed.update(operands)
-    out = results[-1]
-    for i in range(len(xs), len(results) - 1):
-        if i not in consumed:
-            out = out + results[i]
+    with ExitStack() as stack:
+        for step, (name, operands, number) in enumerate(program):
+            if enter_at is not None and step == enter_at[0]:
+                stack.enter_context(enter_at[1])
+            results.append(OPS[name][1](ns, [results[i] for i in operands], number))
+            consumed.update(operands)
+        out = results[-1]
+        for i in range(len(xs), len(results) - 1):
+            if i not in consumed:
+                out = out + results[i]
     return out

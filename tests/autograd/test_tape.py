@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import math
-from contextlib import ExitStack
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 import autograd.tape
 from autograd import Tape, Value, no_grad
 from autograd import sum as vsum
-from tests.autograd.programs import OPS, Step, inputs, programs, run
+from tests.autograd.programs import Step, inputs, programs, run
 from tests.autograd.test_oracle_torch import CHAINRULE, close, torch_namespace
 from tests.conftest import require_torch
 
@@ -61,31 +60,13 @@ def test_every_node_gets_the_gradient_backward_gives_it(
         assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300), (a, b)
 
 
-def run_taped_from(
-    split: int, program: list[Step], xs: list[Value]
-) -> tuple[Value, Tape, list[Value]]:
-    """`run`, with the steps before `split` made before the tape starts (they become foreign)."""
-    results, consumed, tape = list(xs), set[int](), Tape()
-    with ExitStack() as recording:
-        for i, (name, operands, number) in enumerate(program):
-            if i == split:
-                recording.enter_context(tape)
-            results.append(OPS[name][1](CHAINRULE, [results[j] for j in operands], number))
-            consumed.update(operands)
-        out = results[-1]
-        for i in range(len(xs), len(results) - 1):
-            if i not in consumed:
-                out = out + results[i]
-    return out, tape, results
-
-
 @settings(max_examples=300, deadline=None)
 @given(programs(), inputs(), st.integers(0, 10))
 def test_nodes_made_before_the_tape_get_what_backward_gives_them(
     program: list[Step], xs: list[float], split: int
 ) -> None:
-    leaves = [Value(x) for x in xs]
-    out, tape, results = run_taped_from(split, program, leaves)
+    leaves, tape, results = [Value(x) for x in xs], Tape(), list[Value]()
+    out = run(program, CHAINRULE, leaves, results, enter_at=(split, tape))  # earlier: foreign
     tape.backward(out)
     taped = [v.grad for v in results]
     for leaf in leaves:
