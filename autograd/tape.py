@@ -79,12 +79,26 @@ class Tape:
                 g = node.grad
                 if g == 0.0:
                     continue
+                # As `propagate`, with each parent checked before it is passed anything.
                 edges = node.edges
-                n = len(edges) >> 1
-                if not covers(edges[:n]):
-                    _admit(edges[:n], known, foreign)
-                for parent, local in zip(edges, edges[n:]):
+                n = len(edges)
+                if n == 2:
+                    parent, local = edges
+                    if parent not in known:
+                        _admit((parent,), known, foreign)
                     parent.grad += local * g
+                elif n == 4:
+                    a, b, local_a, local_b = edges
+                    if a not in known or b not in known:
+                        _admit((a, b), known, foreign)
+                    a.grad += local_a * g
+                    b.grad += local_b * g
+                else:
+                    half = n >> 1
+                    if not covers(edges[:half]):
+                        _admit(edges[:half], known, foreign)
+                    for parent, local in zip(edges, edges[half:]):
+                        parent.grad += local * g
             if foreign:
                 _sweep_behind(foreign)
 

@@ -135,6 +135,22 @@ def test_nodes_made_before_the_tape_start_from_zero_and_pass_everything_on(
     assert (a.grad, b.grad) == pytest.approx((dz * b.data, dz * a.data), rel=1e-15)
 
 
+def test_nodes_made_before_the_tape_behind_a_sum_of_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forbid_the_search(monkeypatch)
+    x = Value(0.5)
+    squares = [x * float(k) for k in range(1, 4)]  # foreign: made before the tape
+    for s in squares:
+        s.grad = 9.0  # stale
+    with Tape() as tape:
+        out = vsum([*squares, x]).tanh()  # one node with four parents
+    tape.backward(out)
+    d_sum = 1 - out.data**2
+    assert [s.grad for s in squares] == [d_sum] * 3
+    assert x.grad == pytest.approx(d_sum * (1 + 2 + 3 + 1), rel=1e-15)
+
+
 def test_a_root_that_was_not_recorded_is_searched() -> None:
     x = Value(1.5)
     with Tape() as tape:
