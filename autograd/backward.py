@@ -14,7 +14,7 @@ recursion limit, and the work is linear in the number of edges.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from autograd.rules import rule_of
@@ -102,23 +102,32 @@ def backward(root: Value, grad: float = 1.0) -> None:
         sweep(root, order, grad)
 
 
-def sweep(root: Value, order: list[Value], grad: float = 1.0) -> None:
+def sweep(
+    root: Value,
+    order: list[Value],
+    grad: float = 1.0,
+    before: Callable[[tuple[Value, ...]], object] | None = None,
+) -> None:
     """The chain rule over `order` (interior nodes, each after its parents), last to first.
 
     Every node of `order` starts from 0 and root from `grad`. Nodes of `order` that root does
-    not depend on keep 0.
+    not depend on keep 0. `before` is passed on to `propagate`.
     """
     for node in order:
         node.grad = 0.0
     root.grad = grad
-    propagate(order)
+    propagate(order, before)
 
 
-def propagate(order: list[Value]) -> None:
+def propagate(
+    order: list[Value], before: Callable[[tuple[Value, ...]], object] | None = None
+) -> None:
     """Last node of `order` first, each passes `local * node.grad` on to each of its parents.
 
-    Most nodes have one or two parents; unpacking those directly saves building a zip (and a
-    slice of `edges`) per node: two thirds of the sweep's work on a chain.
+    `before`, if given, is called with a node's parents before the node passes them anything (a
+    `Tape` uses it to meet nodes it did not record). Most nodes have one or two parents;
+    unpacking those directly saves building a zip (and a slice of `edges`) per node: two thirds
+    of the sweep's work on a chain.
     """
     for node in reversed(order):
         g = node.grad
@@ -126,6 +135,8 @@ def propagate(order: list[Value]) -> None:
             continue
         edges = node.edges
         n = len(edges)
+        if before is not None:
+            before(edges[: n >> 1])
         if n == 2:
             parent, local = edges
             parent.grad += local * g

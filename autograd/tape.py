@@ -24,7 +24,7 @@ are leaves too.
 from __future__ import annotations
 
 from autograd import value
-from autograd.backward import backward, gc_paused, interior_order, propagate
+from autograd.backward import backward, gc_paused, interior_order, propagate, sweep
 from autograd.value import Value
 
 
@@ -69,36 +69,15 @@ class Tape:
         if root not in known:
             backward(root, grad)
             return
+        covers = known.issuperset
+        foreign: list[Value] = []
+
+        def meet(parents: tuple[Value, ...]) -> None:
+            if not covers(parents):
+                _admit(parents, known, foreign)
+
         with gc_paused():
-            for node in nodes:
-                node.grad = 0.0
-            root.grad = grad
-            covers = known.issuperset
-            foreign: list[Value] = []
-            for node in reversed(nodes):
-                g = node.grad
-                if g == 0.0:
-                    continue
-                # As `propagate`, with each parent checked before it is passed anything.
-                edges = node.edges
-                n = len(edges)
-                if n == 2:
-                    parent, local = edges
-                    if parent not in known:
-                        _admit((parent,), known, foreign)
-                    parent.grad += local * g
-                elif n == 4:
-                    a, b, local_a, local_b = edges
-                    if a not in known or b not in known:
-                        _admit((a, b), known, foreign)
-                    a.grad += local_a * g
-                    b.grad += local_b * g
-                else:
-                    half = n >> 1
-                    if not covers(edges[:half]):
-                        _admit(edges[:half], known, foreign)
-                    for parent, local in zip(edges, edges[half:]):
-                        parent.grad += local * g
+            sweep(root, nodes, grad, meet)
             if foreign:
                 _sweep_behind(foreign)
 
