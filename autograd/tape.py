@@ -55,8 +55,8 @@ class Tape:
     def backward(self, root: Value, grad: float = 1.0) -> None:
         """`root.backward(grad)`, sweeping the recorded order instead of searching for one.
 
-        Leaves get exactly what `backward` gives them, and so does every node the gradient
-        flows through. The tape can only order what it recorded; a root it did not record gets
+        Leaves get what `backward` gives them, and so does every node the gradient flows
+        through. The tape can only order what it recorded; a root it did not record gets
         plain `backward`. A node with parents made before the tape started (a "foreign" node) is
         found when a recorded node first passes it a gradient: it is zeroed then, before anything
         reaches it, and once every recorded node is done, the part of the graph behind the

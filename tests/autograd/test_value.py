@@ -7,6 +7,7 @@ import math
 import pytest
 
 from autograd import Value
+from autograd.value import node as make_node
 
 
 def test_a_leaf_holds_a_float_and_starts_with_zero_grad() -> None:
@@ -38,6 +39,23 @@ def test_operands_are_kept_in_order_even_when_repeated() -> None:
     assert (a + a).parents == (a, a)
     assert (a - b).parents == (a, b)
     assert (b - a).local_grads == (1.0, -1.0)
+
+
+def test_parents_and_local_grads_are_the_two_halves_of_one_edges_tuple() -> None:
+    a, b = Value(2.0), Value(5.0)
+    c = a * b  # dc/da = b, dc/db = a
+    assert c.edges == (a, b, 5.0, 2.0)
+    assert (c.parents, c.local_grads) == ((a, b), (5.0, 2.0))
+    assert (a.parents, a.local_grads, a.edges) == ((), (), ())
+    with pytest.raises(AttributeError):
+        c.parents = (a,)  # type: ignore[misc]
+
+
+def test_a_node_needs_one_local_derivative_per_parent() -> None:
+    a = Value(1.0)
+    assert make_node(3.0, "*3", (a,), (3.0,)).edges == (a, 3.0)
+    with pytest.raises(ValueError, match=r"node '\*3': 1 parents but 2 local derivatives"):
+        make_node(3.0, "*3", (a,), (3.0, 1.0))
 
 
 def test_numbers_are_folded_into_the_op() -> None:
