@@ -27,8 +27,6 @@ def _interior_order(root: Value, stop: frozenset[Value] = frozenset()) -> list[V
     An iterative depth-first search: a node is appended once every parent has been. Leaves are
     left out: they pass no gradient on. Nodes in `stop` are treated as leaves.
     """
-    if root in stop:
-        return []
     return interior_order([root], set(stop))
 
 
@@ -62,7 +60,7 @@ def topological_order(root: Value) -> list[Value]:
     """Every node reachable from root, each after all of its parents (leaves first, root last)."""
     interior = _interior_order(root)
     leaves = {
-        parent: None for node in interior for parent in node.parents if not parent.parents
+        parent: None for node in interior for parent in node.parents if not parent.edges
     }
     if not interior:
         return [root]
@@ -167,7 +165,7 @@ def backward_graph(root: Value, grad: float = 1.0) -> dict[Value, Value]:
     """
     totals = _propagate(root, grad, frozenset())
     backward(root, grad)
-    return {node: as_value(total) for node, total in totals.items() if not node.parents}
+    return {node: as_value(total) for node, total in totals.items() if not node.edges}
 
 
 def _times(g: Value | float, local: Value | float) -> Value | float:

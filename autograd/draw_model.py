@@ -24,7 +24,8 @@ WEIGHT_COLOURS = ("#2166ac", "#b2182b")  # positive, negative
 
 
 class NeuronLike(Protocol):
-    """What a neuron must have to be drawn: `z = w·x + b`, `a = activation(z)`."""
+    """What a neuron must have to be drawn (or, in `nn.manual`, backpropagated by hand):
+    `z = w·x + b`, `a = activation(z)`."""
 
     @property
     def w(self) -> Sequence[Value]: ...

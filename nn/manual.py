@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from autograd import Value
+from autograd.draw_model import NeuronLike
 from nn.derivatives import (
     ACTIVATIONS,
     LOSS_SLOPES,
@@ -42,17 +43,6 @@ Sample = Sequence[Number] | Number
 Target = Sequence[Number] | Number
 WeightGrads = list[list[list[float]]]
 BiasGrads = list[list[float]]
-
-
-class NeuronLike(Protocol):
-    """What `nn.manual` reads from a neuron: its weights, bias and activation name."""
-
-    @property
-    def w(self) -> Sequence[Value]: ...
-    @property
-    def b(self) -> Value: ...
-    @property
-    def activation(self) -> str: ...
 
 
 class LayerLike(Protocol):
