@@ -14,6 +14,8 @@ recursion limit, and the work is linear in the number of edges.
 from __future__ import annotations
 
 import gc
+import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -86,12 +88,30 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _LastBackward(threading.local):
+    root: weakref.ref[Value] | None = None
+
+
+_last_backward = _LastBackward()
+
+
+def last_backward_root() -> Value | None:
+    """The Value the latest `backward()` in this thread started from, while it is alive, else None.
+
+    A diagram uses it to say what the grads it shows are derivatives of, and which nodes that
+    backward pass reached (the others show no gradient at all, rather than a misleading 0).
+    """
+    ref = _last_backward.root
+    return None if ref is None else ref()
+
+
 def backward(root: Value, grad: float = 1.0) -> None:
     """Set `node.grad = d(root)/d(node)` (times `grad`) for every node; leaves accumulate.
 
     The cyclic garbage collector is paused while it runs (`gc_paused`): the pass allocates no
     cycles. A node whose gradient is exactly 0 (a relu that was off) passes nothing on.
     """
+    _last_backward.root = weakref.ref(root)
     with gc_paused():
         order = _interior_order(root)
         if not order:

@@ -31,7 +31,7 @@ _tape: list[Value] | None = None
 class Value:
     """A scalar in a computation graph: `data`, its gradient `grad`, and how it was made."""
 
-    __slots__ = ("data", "edges", "grad", "label", "op")
+    __slots__ = ("__weakref__", "data", "edges", "grad", "label", "op")
 
     data: float
     grad: float
