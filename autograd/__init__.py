@@ -1,37 +1,38 @@
 """chainrule's engine: every number a `Value` that remembers how it was made.
 
-`Value` records each operation's parents and local derivatives (from the table in
-`autograd.rules`); `backward()` applies the chain rule over the graph in reverse topological order.
+`autograd.value` holds `Value` and `define_op`; `autograd.rules` is the table of operations, each
+with its forward pass and its local derivatives; `autograd.backward` applies the chain rule over
+the graph in reverse topological order. Read those three files and you know the engine.
 """
 
-from autograd.backward import backward, gc_paused, gradients, topological_order
+from autograd.backward import backward, gradients, topological_order
 from autograd.draw import draw
 from autograd.functional import grad, hessian, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
-from autograd.ops import sum, weighted_sum, weighted_sums
-from autograd.rules import RULES, Rule
-from autograd.tape import Tape
-from autograd.value import Value, is_grad_enabled, no_grad
+from autograd.rules import exp, log, relu, sigmoid, sum, tanh, weighted_sum
+from autograd.value import Op, Value, define_op, is_grad_enabled, no_grad
 
 __all__ = [
-    "RULES",
     "GradcheckError",
-    "Rule",
-    "Tape",
+    "Op",
     "Value",
     "backward",
+    "define_op",
     "draw",
-    "gc_paused",
+    "exp",
     "grad",
     "gradcheck",
     "gradients",
     "hessian",
     "is_grad_enabled",
+    "log",
     "no_grad",
     "numerical_grad",
+    "relu",
+    "sigmoid",
     "sum",
+    "tanh",
     "topological_order",
     "value_and_grad",
     "weighted_sum",
-    "weighted_sums",
 ]

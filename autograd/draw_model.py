@@ -127,7 +127,7 @@ def seed_names(
         if any(p is neuron.b for p in node.parents):
             names[node] = f"z[{layer}][{j}]"
             n = len(neuron.w)
-            if layer == "1" and node.op == "wsum" and len(node.parents) == 2 * n + 1:
+            if layer == "1" and node.op == "weighted_sum" and len(node.parents) == 2 * n + 1:
                 for k, x in enumerate(node.parents[n : 2 * n]):
                     if not x.parents:
                         inputs.add(x)

@@ -21,7 +21,6 @@ from autograd.draw_style import (
     new_digraph,
     record,
 )
-from autograd.rules import rule_of
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -78,10 +77,7 @@ class ValueDiagram:
 
     def _op(self, node: Value, box: NeuronName | None) -> str:
         op_id = "op" + self.ids[node][1:]
-        try:
-            tooltip = rule_of(node.op)[0].math
-        except ValueError:
-            tooltip = node.op
+        tooltip = node.op
         if self._on_path(node):
             self._node(box, op_id, label=node.op, tooltip=tooltip, color=HIGHLIGHT, penwidth="2")
         else:

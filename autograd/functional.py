@@ -1,12 +1,13 @@
 """Functions of functions: `grad`, `value_and_grad` and `hessian`, in the style of JAX.
 
 `f` takes Values and returns a Value. `grad(f)` is a new function returning df/dx. Called with
-numbers it returns numbers; called with Values (as it is inside another `grad`) it returns Values
-in a graph, so `grad(grad(f))` is the second derivative, and so on to any order.
+numbers, it runs `f` on fresh leaves and `backward()` from the result, and returns numbers. Called
+with Values (as it is inside another `grad`), it returns Values in a graph (the walk of `backward`
+on Values, `autograd.backward.gradients`), so `grad(grad(f))` is the second derivative, and so on
+to any order.
 
-Each call wraps its inputs in fresh nodes and differentiates only with respect to those, so a
-gradient taken inside another (an inner function that closes over an outer variable) counts only
-its own variable:
+Each call differentiates only with respect to its own arguments, so a gradient taken inside
+another one (an inner function that closes over an outer variable) counts only its own variable:
 
     >>> from autograd import grad
     >>> grad(lambda x: x * grad(lambda y: x * y)(x))(3.0)    # d/dx [x * x] = 2x
@@ -17,48 +18,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from autograd.backward import gradients
-from autograd.value import Operand, Value
+from autograd.backward import backward, gradients
+from autograd.value import Number, Operand, Value, real
 
 Function = Callable[..., Value]
-Result = float | Value | tuple[float | Value, ...]
-
-def _fresh(x: Operand) -> Value:
-    """A new node for this call: a leaf for a number, an identity node over a Value."""
-    if isinstance(x, Value):
-        return x + 0  # an identity node: the same number, a node of this call's own
-    return Value(x)
+Result = Number | tuple[Number, ...]
 
 
-def _unwrap(values: list[Value], keep_graph: bool) -> tuple[float | Value, ...]:
-    return tuple(values) if keep_graph else tuple(v.data for v in values)
-
-
-def _call(f: Function, args: tuple[Operand, ...]) -> tuple[Value, list[Value], bool]:
-    if not args:
-        raise TypeError("grad: the function needs at least one argument to differentiate")
-    keep_graph = any(isinstance(x, Value) for x in args)
-    inputs = [_fresh(x) for x in args]
-    out = f(*inputs)
-    if not isinstance(out, Value):
-        raise TypeError(f"grad: f must return a Value, got {type(out).__name__}: {out!r}")
-    return out, inputs, keep_graph
-
-
-def value_and_grad(f: Function) -> Callable[..., tuple[float | Value, Result]]:
+def value_and_grad(f: Function) -> Callable[..., tuple[Number, Result]]:
     """`(f(*xs), grad(f)(*xs))` from one forward and one backward pass."""
 
-    def value_and_gradient(*args: Operand) -> tuple[float | Value, Result]:
-        out, inputs, keep_graph = _call(f, args)
-        grads = _unwrap(gradients(out, inputs), keep_graph)
-        value: float | Value = out if keep_graph else out.data
-        return value, grads[0] if len(grads) == 1 else grads
+    def value_and_gradient(*args: Operand) -> tuple[Number, Result]:
+        if not args:
+            raise TypeError("grad: the function needs at least one argument to differentiate")
+        if not any(isinstance(x, Value) for x in args):
+            leaves = [Value(real(x, "grad")) for x in args]
+            out = _call(f, leaves)
+            backward(out)
+            return out.data, _one_or_all([leaf.grad for leaf in leaves])
+        # Inside another grad: a node of this call's own for each argument, so that the paths
+        # end here and not at the outer call's inputs.
+        inputs = [x + 0.0 if isinstance(x, Value) else Value(real(x, "grad")) for x in args]
+        out = _call(f, inputs)
+        return out, _one_or_all(gradients(out, inputs))
 
     return value_and_gradient
 
 
 def grad(f: Function) -> Callable[..., Result]:
-    """df/dx: a float for one argument, a tuple of floats for several (Values if given Values)."""
+    """df/dx: a float for one argument, a tuple of floats for several (Values if given Values).
+
+    At floats this is `backward()` from f's result: as there, any Value that `f` uses besides its
+    arguments (a model's weights, say) receives its gradient in `.grad` too.
+    """
     value_and_gradient = value_and_grad(f)
 
     def gradient(*args: Operand) -> Result:
@@ -71,12 +63,22 @@ def hessian(f: Function) -> Callable[..., list[list[float]]]:
     """The matrix of second derivatives H[i][j] = d2f/dx_i dx_j, for a function of a few scalars."""
 
     def matrix(*args: float) -> list[list[float]]:
-        inputs = [Value(x) for x in args]
-        out = f(*inputs)
-        first = gradients(out, inputs)
+        inputs = [Value(real(x, "hessian")) for x in args]
+        first = gradients(_call(f, inputs), inputs)
         return [[g.data for g in gradients(d, inputs)] for d in first]
 
     return matrix
+
+
+def _call(f: Function, inputs: list[Value]) -> Value:
+    out = f(*inputs)
+    if not isinstance(out, Value):
+        raise TypeError(f"grad: f must return a Value, got {type(out).__name__}: {out!r:.60}")
+    return out
+
+
+def _one_or_all(grads: list[float] | list[Value]) -> Result:
+    return grads[0] if len(grads) == 1 else tuple(grads)
 
 
 __all__ = ["grad", "hessian", "value_and_grad"]

@@ -1,381 +1,195 @@
-"""The table of differentiable operations: one entry per op, value and local derivatives together.
+"""The rules table: every operation of the engine, its forward pass and its local derivatives.
 
-Every `Value` made by an operation remembers two things: its `parents` (the operands) and its
-`local_grads`, the derivative of the result with respect to each parent, evaluated when the
-operation ran. That is all backpropagation needs. The seed's single neuron, written this way:
+Each entry is one `define_op(name, forward, local_grads)`. `forward` takes plain numbers;
+`local_grads(*operands, out)` gives d out/d operand for each operand, written with arithmetic and
+the ops of this table, so the same line serves both passes that need it: on floats it gives the
+numbers a node records when it is made, on Values it gives the derivatives as a graph to
+differentiate again (`grad(grad(f))`). The seeds' single neuron, op by op:
 
-    z = w * a_prev + b     "*" records (a_prev, w), "+" records (1, 1)
-    a = sigmoid(z)         records a (1 - a)
-    E = 0.5 * (a - T)**2   "-" records 1, "**2" records 2 (a - T), "*0.5" records 0.5
+    z = w * a_prev + b      "*" records dz/dw = a_prev and dz/da_prev = w;  "+" records 1, 1
+    a = sigmoid(z)          records da/dz = a (1 - a)
+    E = 0.5 * (a - T)**2    "-" records 1;  "**" records 2 (a - T);  "*" records 0.5
 
-and `backward()` multiplies the factors along every path from E to w and sums over paths:
+and `backward()` multiplies the factors along every path from E to w, and sums over the paths:
 dE/dw = (a - T) * a (1 - a) * a_prev.
 
-Each forward function takes plain floats and returns `(value, local_grads)`. The engine that walks
-the graph (`autograd.backward`) knows nothing about any particular op. Each rule also states its
-local derivatives as `Value` expressions (`symbolic`), used when a gradient must itself be
-differentiated (`backward(create_graph=True)`, `grad(grad(f))`).
-
-Errors are the ones Python raises for floats, with a message naming the op and the values.
+Errors are the ones Python raises for floats, each naming the op and the numbers involved. NaN in
+gives NaN out. At kinks the derivatives are PyTorch's: relu and |x| have slope 0 at 0.
 """
 
 from __future__ import annotations
 
+import builtins
 import math
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from collections.abc import Iterable, Sequence
 
-if TYPE_CHECKING:
-    from autograd.value import Value
+from autograd.value import Op, Operand, Value, define_op
 
-Forward = tuple[float, tuple[float, ...]]
-Local = Union["Value", float]
-Symbolic = Callable[["Value", float | None], tuple[Local, ...]]
-
-ONE: tuple[float, ...] = (1.0,)
-ONE_ONE: tuple[float, ...] = (1.0, 1.0)
-ONE_MINUS_ONE: tuple[float, ...] = (1.0, -1.0)
-MINUS_ONE: tuple[float, ...] = (-1.0,)
-ZERO: tuple[float, ...] = (0.0,)
+# ---------------------------------------------------------------------------------------------
+# arithmetic: z = a op b
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One operation: its name in the graph, its math, its forward pass and its derivatives.
-
-    `symbol` is the `op` string of a node this rule makes; for a rule with a number folded in,
-    the number's `repr` joins the symbol (`"*2"` is `a * 2`, `"2-"` is `2 - a`).
-    """
-
-    name: str
-    symbol: str
-    math: str
-    forward: Callable[..., Forward]
-    symbolic: Symbolic
+add = define_op("+", lambda a, b: a + b, lambda a, b, z: (1.0, 1.0))
+sub = define_op("-", lambda a, b: a - b, lambda a, b, z: (1.0, -1.0))
+mul = define_op("*", lambda a, b: a * b, lambda a, b, z: (b, a))
+neg = define_op("neg", lambda a: -a, lambda a, z: (-1.0,))
 
 
-def _power(base: float, exponent: float, op: str) -> float:
-    """`base ** exponent` as a real number, or the exception Python raises for floats."""
-    if base == 0.0 and exponent < 0.0:
-        raise ZeroDivisionError(f"{op}: 0.0 cannot be raised to a negative power ({exponent!r})")
-    if base < 0.0 and not float(exponent).is_integer():
-        raise ValueError(
-            f"{op}: negative base {base!r} to the non-integer power {exponent!r} has no real value"
-        )
-    try:
-        return float(base**exponent)
-    except OverflowError:
-        raise OverflowError(f"{op}: {base!r} ** {exponent!r} overflows a float") from None
-
-
-def _power_slope(base: float, exponent: float) -> float:
-    """d(base ** c)/d(base) = c * base ** (c - 1); 0 when c = 0, +inf at base 0 with 0 < c < 1."""
-    if exponent == 0.0:
-        return 0.0
-    if base == 0.0 and exponent < 1.0:
-        return math.inf
-    return exponent * float(base ** (exponent - 1.0))
-
-
-def _log_slope(out: float, base: float, op: str) -> float:
-    """d(base ** e)/d(e) = base ** e * log(base); 0 at base 0 (the limit, and PyTorch's choice)."""
-    if base > 0.0:
-        return out * math.log(base)
-    if base == 0.0:
-        return 0.0
-    raise ValueError(
-        f"{op}: the derivative with respect to the exponent is base ** e * log(base), and "
-        f"log({base!r}) is not real; use a number exponent or a positive base"
-    )
-
-
-# ----------------------------------------------------------------------------------------------
-# forward passes: plain floats in, (value, local derivatives) out
-
-
-def add(a: float, b: float) -> Forward:
-    """z = a + b;  dz/da = 1,  dz/db = 1."""
-    return a + b, ONE_ONE
-
-
-def add_const(a: float, c: float) -> Forward:
-    """z = a + c;  dz/da = 1."""
-    return a + c, ONE
-
-
-def sub(a: float, b: float) -> Forward:
-    """z = a - b;  dz/da = 1,  dz/db = -1."""
-    return a - b, ONE_MINUS_ONE
-
-
-def sub_const(a: float, c: float) -> Forward:
-    """z = a - c;  dz/da = 1."""
-    return a - c, ONE
-
-
-def rsub_const(a: float, c: float) -> Forward:
-    """z = c - a;  dz/da = -1."""
-    return c - a, MINUS_ONE
-
-
-def mul(a: float, b: float) -> Forward:
-    """z = a * b;  dz/da = b,  dz/db = a."""
-    return a * b, (b, a)
-
-
-def mul_const(a: float, c: float) -> Forward:
-    """z = a * c;  dz/da = c."""
-    return a * c, (c,)
-
-
-def div(a: float, b: float) -> Forward:
-    """z = a / b;  dz/da = 1/b,  dz/db = -a/b**2 = -z/b."""
+def _divide(a: float, b: float) -> float:
     if b == 0.0:
         raise ZeroDivisionError(f"/: division by zero ({a!r} / {b!r})")
-    z = a / b
-    return z, (1.0 / b, -z / b)
+    return a / b
 
 
-def div_const(a: float, c: float) -> Forward:
-    """z = a / c;  dz/da = 1/c."""
-    if c == 0.0:
-        raise ZeroDivisionError(f"/: division by zero ({a!r} / {c!r})")
-    return a / c, (1.0 / c,)
+# z = a / b;  dz/da = 1/b,  dz/db = -a/b^2 = -z/b
+div = define_op("/", _divide, lambda a, b, z: (1.0 / b, -z / b))
 
 
-def rdiv_const(a: float, c: float) -> Forward:
-    """z = c / a;  dz/da = -c/a**2 = -z/a."""
-    if a == 0.0:
-        raise ZeroDivisionError(f"/: division by zero ({c!r} / {a!r})")
-    z = c / a
-    return z, (-z / a,)
+# ---------------------------------------------------------------------------------------------
+# powers: z = a^b;  dz/da = b a^(b-1),  dz/db = z ln a
+#
+# The slopes have no finite value at some points where a^b has one. There they take PyTorch's
+# values: at a = 0, dz/da is 0 for b = 0 and infinite for 0 < b < 1, and dz/db is 0; for a < 0,
+# where ln a is not real, dz/db is NaN. Two helper ops hold those cases, c a^e and c ln a, and
+# their derivatives are written with the same two ops, so a power differentiates to any order.
 
 
-def pow(a: float, b: float) -> Forward:
-    """z = a ** b;  dz/da = b a**(b-1),  dz/db = z log(a)."""
-    z = _power(a, b, "**")
-    return z, (_power_slope(a, b), _log_slope(z, a, "**"))
-
-
-def pow_const(a: float, c: float) -> Forward:
-    """z = a ** c;  dz/da = c a**(c-1)."""
-    return _power(a, c, "**"), (_power_slope(a, c),)
-
-
-def rpow_const(a: float, c: float) -> Forward:
-    """z = c ** a;  dz/da = z log(c)."""
-    z = _power(c, a, "**")
-    return z, (_log_slope(z, c, "**"),)
-
-
-def neg(a: float) -> Forward:
-    """z = -a;  dz/da = -1."""
-    return -a, MINUS_ONE
-
-
-def abs_(a: float) -> Forward:
-    """z = |a|;  dz/da = sign(a) (0 at a = 0, as in PyTorch)."""
-    if a > 0.0:
-        return a, ONE
-    if a < 0.0:
-        return -a, MINUS_ONE
-    return 0.0, ZERO
-
-
-def exp(a: float) -> Forward:
-    """z = e**a;  dz/da = z."""
+def _power(a: float, b: float) -> float:
+    if a == 0.0 and b < 0.0:
+        raise ZeroDivisionError(f"**: 0.0 cannot be raised to a negative power ({b!r})")
+    if a < 0.0 and math.isfinite(b) and not b.is_integer():
+        raise ValueError(
+            f"**: a negative base {a!r} to the non-integer power {b!r} has no real value"
+        )
     try:
-        z = math.exp(a)
+        return math.pow(a, b)
     except OverflowError:
-        raise OverflowError(
-            f"exp: exp({a!r}) overflows a float (inputs above about 709.78 do)"
-        ) from None
-    return z, (z,)
+        raise OverflowError(f"**: {a!r} ** {b!r} overflows a float") from None
 
 
-def log(a: float) -> Forward:
-    """z = ln a;  dz/da = 1/a."""
+def _power_term(c: float, a: float, e: float) -> float:
+    """c a^e, where a coefficient of 0 wins (0 a^e = 0 even where a^e is infinite)."""
+    if c == 0.0:
+        return 0.0
+    if a == 0.0 and e < 0.0:
+        return math.copysign(math.inf, c)
+    if a < 0.0 and math.isfinite(e) and not e.is_integer():
+        return math.nan
+    try:
+        return c * math.pow(a, e)
+    except OverflowError:
+        odd_power_of_negative = a < 0.0 and e % 2.0 == 1.0
+        return math.copysign(math.inf, -c if odd_power_of_negative else c)
+
+
+def _log_term(c: float, a: float) -> float:
+    """c ln a; 0 at a = 0 (PyTorch's slope of 0^b in b) and NaN for a < 0."""
+    if a > 0.0:
+        return c * math.log(a)
+    return 0.0 if a == 0.0 else math.nan
+
+
+pow: Op = define_op("**", _power, lambda a, b, z: (power_term(b, a, b - 1.0), log_term(z, a)))
+# t = c a^e;  dt/dc = a^e,  dt/da = c e a^(e-1),  dt/de = t ln a
+power_term: Op = define_op(
+    "power_term",
+    _power_term,
+    lambda c, a, e, t: (power_term(1.0, a, e), power_term(c * e, a, e - 1.0), log_term(t, a)),
+)
+# t = c ln a;  dt/dc = ln a,  dt/da = c / a
+log_term: Op = define_op(
+    "log_term", _log_term, lambda c, a, t: (log_term(1.0, a), power_term(c, a, -1.0))
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# functions of one number
+
+
+def _exp(a: float) -> float:
+    try:
+        return math.exp(a)
+    except OverflowError:
+        raise OverflowError(f"exp: exp({a!r}) overflows a float (above ~709.78 all do)") from None
+
+
+def _log(a: float) -> float:
     if a <= 0.0:
         raise ValueError(f"log: input {a!r} <= 0; log is defined only for positive inputs")
-    return math.log(a), (1.0 / a,)
+    return math.log(a)
 
 
-def tanh(a: float) -> Forward:
-    """z = tanh a;  dz/da = 1 - z**2."""
-    z = math.tanh(a)
-    return z, (1.0 - z * z,)
+def _sigmoid(z: float) -> float:
+    """1 / (1 + e^-z), with e^ taken of -|z| only, so it never overflows."""
+    if z >= 0.0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
-def sigmoid(a: float) -> Forward:
-    """z = 1/(1 + e**-a);  dz/da = z (1 - z).  Never overflows: e** is taken of -|a| only."""
-    if a >= 0.0:
-        z = 1.0 / (1.0 + math.exp(-a))
-    else:
-        e = math.exp(a)
-        z = e / (1.0 + e)
-    return z, (z * (1.0 - z),)
+def _step(x: float) -> float:
+    """1 where x > 0, else 0: the slope of relu (0 at x = 0, as in PyTorch). NaN stays NaN."""
+    if x > 0.0:
+        return 1.0
+    return 0.0 if x <= 0.0 else x
 
 
-def relu(a: float) -> Forward:
-    """z = max(0, a);  dz/da = 1 if a > 0 else 0 (0 at a = 0, as in PyTorch)."""
-    if a > 0.0:
-        return a, ONE
-    return 0.0, ZERO
+def _sign(x: float) -> float:
+    """+1, -1, or 0 at 0: the slope of |x| (0 at 0, as in PyTorch). NaN stays NaN."""
+    if x > 0.0:
+        return 1.0
+    if x < 0.0:
+        return -1.0
+    return x
 
 
-def sum_(values: list[float], c: float) -> Forward:
-    """z = c + sum_i v_i;  dz/dv_i = 1."""
-    return sum(values, c), ONE * len(values)
+exp = define_op("exp", _exp, lambda a, z: (z,))                          # dz/da = z
+log = define_op("log", _log, lambda a, z: (1.0 / a,))                    # dz/da = 1/a
+tanh = define_op("tanh", math.tanh, lambda a, z: (1.0 - z * z,))         # dz/da = 1 - z^2
+sigmoid = define_op("sigmoid", _sigmoid, lambda z, a: (a * (1.0 - a),))  # da/dz = a (1 - a)
+step = define_op("step", _step, lambda x, s: (0.0,))
+sign = define_op("sign", _sign, lambda x, s: (0.0,))
+relu = define_op("relu", lambda x: 0.0 if x <= 0.0 else x, lambda x, z: (step(x),))
+abs = define_op("abs", builtins.abs, lambda x, z: (sign(x),))
 
 
-def weighted_sum(weights: list[float], inputs: list[float], bias: float) -> Forward:
-    """z = sum_k w_k x_k + b;  dz/dw_k = x_k,  dz/dx_k = w_k,  dz/db = 1.
+# ---------------------------------------------------------------------------------------------
+# many numbers at once: one node instead of a chain of n - 1 additions, or 2n for a neuron
 
-    The parents are (w_0 .. w_{n-1}, x_0 .. x_{n-1}, b): one node for a neuron's whole weighted
-    sum instead of 2n nodes, with exactly the gradients of the unfused graph. The hot path,
-    `autograd.ops.batch_layer_sums`, writes these numbers straight into each node's edges.
+
+def _weighted_sum(*wxb: float) -> float:
+    n = len(wxb) // 2  # the operands are w_0 .. w_{n-1}, x_0 .. x_{n-1}, b
+    return builtins.sum(map(operator.mul, wxb[:n], wxb[n:-1]), wxb[-1])
+
+
+def _weighted_sum_grads(*wxb_z: float) -> tuple[float, ...]:
+    n = (len(wxb_z) - 1) // 2  # the operands, then z
+    return (*wxb_z[n : 2 * n], *wxb_z[:n], 1.0)
+
+
+# z = Σ_i v_i;  dz/dv_i = 1
+sum_op = define_op("sum", lambda *v: builtins.sum(v), lambda *v_z: (1.0,) * (len(v_z) - 1))
+# z = Σ_k w_k x_k + b;  dz/dw_k = x_k,  dz/dx_k = w_k,  dz/db = 1   (operands: w..., x..., b)
+weighted_sum_op = define_op("weighted_sum", _weighted_sum, _weighted_sum_grads)
+
+
+def sum(values: Iterable[Operand]) -> Value:
+    """z = Σ_i v_i as one node: a loss over a batch is one node, not a chain of additions.
+
+    Always a Value (a leaf, when every v_i is a number).
     """
-    return sum(map(operator.mul, weights, inputs), bias), (*inputs, *weights, 1.0)
+    z = sum_op(*values)
+    return z if isinstance(z, Value) else Value(z)
 
 
-# ----------------------------------------------------------------------------------------------
-# local derivatives as Value expressions, for differentiating a gradient again.
-# `node` is the result; `c` is the number folded into the op, where there is one.
+def weighted_sum(w: Sequence[Operand], x: Sequence[Operand], b: Operand) -> Value:
+    """z = Σ_k w_k x_k + b as one node with parents w_0 .. w_{n-1}, x_0 .. x_{n-1}, b.
 
-
-def _constants(node: Value, c: float | None) -> tuple[Local, ...]:
-    """Local derivatives that do not depend on any input: the recorded numbers themselves."""
-    return node.local_grads
-
-
-def _mul_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    a, b = node.parents
-    return b, a
-
-
-def _div_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    b = node.parents[1]
-    return 1.0 / b, -node / b
-
-
-def _rdiv_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    (a,) = node.parents
-    return (-node / a,)
-
-
-def _pow_slope_symbolic(a: Value, exponent: Local) -> Local:
-    exponent_data = exponent if isinstance(exponent, float) else exponent.data
-    if exponent_data == 0.0 or (a.data == 0.0 and exponent_data < 1.0):
-        return _power_slope(a.data, exponent_data)
-    return exponent * a ** (exponent - 1.0)
-
-
-def _pow_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    a, b = node.parents
-    log_slope: Local = node * a.log() if a.data > 0.0 else node.local_grads[1]
-    return _pow_slope_symbolic(a, b), log_slope
-
-
-def _pow_const_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    (a,) = node.parents
-    assert c is not None
-    return (_pow_slope_symbolic(a, c),)
-
-
-def _rpow_const_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    assert c is not None
-    return (node * math.log(c) if c > 0.0 else 0.0,)
-
-
-def _exp_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    return (node,)
-
-
-def _log_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    (a,) = node.parents
-    return (1.0 / a,)
-
-
-def _tanh_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    return (1.0 - node * node,)
-
-
-def _sigmoid_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    return (node * (1.0 - node),)
-
-
-def _weighted_sum_symbolic(node: Value, c: float | None) -> tuple[Local, ...]:
-    parents = node.parents
-    n = (len(parents) - 1) // 2
-    return (*parents[n : 2 * n], *parents[:n], 1.0)
-
-
-RULES: dict[str, Rule] = {
-    rule.name: rule
-    for rule in (
-        Rule("add", "+", "z = a + b;  dz/da = 1,  dz/db = 1", add, _constants),
-        Rule("add_const", "+", "z = a + c;  dz/da = 1", add_const, _constants),
-        Rule("sub", "-", "z = a - b;  dz/da = 1,  dz/db = -1", sub, _constants),
-        Rule("sub_const", "-", "z = a - c;  dz/da = 1", sub_const, _constants),
-        Rule("rsub_const", "-", "z = c - a;  dz/da = -1", rsub_const, _constants),
-        Rule("mul", "*", "z = a * b;  dz/da = b,  dz/db = a", mul, _mul_symbolic),
-        Rule("mul_const", "*", "z = a * c;  dz/da = c", mul_const, _constants),
-        Rule("div", "/", "z = a / b;  dz/da = 1/b,  dz/db = -a/b^2", div, _div_symbolic),
-        Rule("div_const", "/", "z = a / c;  dz/da = 1/c", div_const, _constants),
-        Rule("rdiv_const", "/", "z = c / a;  dz/da = -c/a^2", rdiv_const, _rdiv_symbolic),
-        Rule("pow", "**", "z = a^b;  dz/da = b a^(b-1),  dz/db = z ln a", pow, _pow_symbolic),
-        Rule("pow_const", "**", "z = a^c;  dz/da = c a^(c-1)", pow_const, _pow_const_symbolic),
-        Rule("rpow_const", "**", "z = c^a;  dz/da = z ln c", rpow_const, _rpow_const_symbolic),
-        Rule("neg", "neg", "z = -a;  dz/da = -1", neg, _constants),
-        Rule("abs", "abs", "z = |a|;  dz/da = sign(a)", abs_, _constants),
-        Rule("exp", "exp", "z = e^a;  dz/da = z", exp, _exp_symbolic),
-        Rule("log", "log", "z = ln a;  dz/da = 1/a", log, _log_symbolic),
-        Rule("tanh", "tanh", "z = tanh a;  dz/da = 1 - z^2", tanh, _tanh_symbolic),
-        Rule("sigmoid", "sigmoid", "a = σ(z);  da/dz = a (1 - a)", sigmoid, _sigmoid_symbolic),
-        Rule("relu", "relu", "z = max(0, a);  dz/da = [a > 0]", relu, _constants),
-        Rule("sum", "sum", "z = c + Σ_i v_i;  dz/dv_i = 1", sum_, _constants),
-        Rule(
-            "weighted_sum",
-            "wsum",
-            "z = Σ_k w_k x_k + b;  dz/dw_k = x_k,  dz/dx_k = w_k,  dz/db = 1",
-            weighted_sum,
-            _weighted_sum_symbolic,
-        ),
-    )
-}
-
-# The op string of a node with no number folded in, and with one on the right ("*2") or left ("2-").
-_UNFOLDED = {rule.symbol: rule for rule in RULES.values() if not rule.name.endswith("_const")}
-_UNFOLDED.update({"+": RULES["add"], "-": RULES["sub"], "*": RULES["mul"], "/": RULES["div"],
-                  "**": RULES["pow"]})
-_RIGHT_FOLDED = {"**": RULES["pow_const"], "*": RULES["mul_const"], "+": RULES["add_const"],
-                 "/": RULES["div_const"], "-": RULES["sub_const"]}
-_LEFT_FOLDED = {"**": RULES["rpow_const"], "-": RULES["rsub_const"], "/": RULES["rdiv_const"]}
-
-
-def rule_of(op: str) -> tuple[Rule, float | None]:
-    """The rule that made a node with this `op`, and the number folded into it, if any.
-
-    >>> rule_of("**2")[0].name, rule_of("**2")[1]
-    ('pow_const', 2.0)
+    A neuron's weighted sum, one node instead of 2n, so that the graph of a real network (and its
+    diagram) stays small; its gradients are exactly those of the 2n-node graph.
     """
-    rule = _UNFOLDED.get(op)
-    if rule is not None:
-        return rule, None
-    if op.startswith("sum"):
-        return RULES["sum"], float(op[3:])
-    for symbol, rule in _RIGHT_FOLDED.items():
-        if op.startswith(symbol):
-            try:
-                return rule, float(op[len(symbol) :])
-            except ValueError:
-                pass
-    for symbol, rule in _LEFT_FOLDED.items():
-        if op.endswith(symbol):
-            try:
-                return rule, float(op[: -len(symbol)])
-            except ValueError:
-                pass
-    raise ValueError(f"no rule makes a node with op {op!r}; known rules: {sorted(RULES)}")
+    if len(w) != len(x):
+        raise ValueError(f"weighted_sum: {len(w)} weights but {len(x)} inputs; they must match")
+    z = weighted_sum_op(*w, *x, b)
+    return z if isinstance(z, Value) else Value(z)

@@ -1,4 +1,4 @@
-"""`Value`: one number in a computation graph, with the operation that made it.
+"""`Value`, one number in a computation graph, and `define_op`, the one way an operation is made.
 
     >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
     >>> c = a * b + a          # c = ab + a
@@ -6,76 +6,65 @@
     >>> a.grad, b.grad         # dc/da = b + 1,  dc/db = a
     (-2.0, 2.0)
 
-A node holds plain data only: its operands (`parents`) and the numbers `local_grads` recorded by
-its rule in `autograd.rules`. There is no closure per node, so a graph holds no reference cycle and
-is freed by reference counting the moment the last name for its output goes away.
+A Value made by an operation remembers what backpropagation needs and nothing more: the operation
+(`op`), its operands (`parents`) and the derivative of the result with respect to each of them
+(`local_grads`), worked out when the operation ran. A node holds no closure, so a graph has no
+reference cycles: it is freed the moment nothing uses its output any more.
+
+Every operation, `+` and `sigmoid` included, is made by `define_op` from two functions written side
+by side: the forward pass on plain numbers, and the local derivatives written with arithmetic and
+ops. Run on floats, that second function gives the numbers a node records; run on Values, it gives
+the derivatives as a graph, which is how derivatives of derivatives work (`autograd.grad`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from contextlib import ContextDecorator
-from typing import Any, ClassVar, Union
-
-from autograd import rules
-from autograd.rules import Rule
+from contextvars import ContextVar, Token
+from numbers import Real
+from typing import Any, TypeVar, Union, overload
 
 Operand = Union["Value", float, int]
-
-_grad_enabled = True
-_new = object.__new__
-# While an `autograd.Tape` records, every node made is appended to its list (see autograd/tape.py).
-_tape: list[Value] | None = None
+Number = Union["Value", float]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Value:
-    """A scalar in a computation graph: `data`, its gradient `grad`, and how it was made."""
+    """A real number in a computation graph: `data`, its gradient `grad`, and how it was made."""
 
-    __slots__ = ("__weakref__", "data", "edges", "grad", "label", "op")
-
-    data: float
-    grad: float
-    label: str
-    op: str
-    # The parents, then the local derivative for each: (p_0 .. p_{n-1}, dz/dp_0 .. dz/dp_{n-1}).
-    # One tuple instead of two saves a tuple per node (48 bytes of a ~200-byte node); `parents`
-    # and `local_grads` below read the two halves.
-    edges: tuple[Any, ...]
+    __slots__ = ("__weakref__", "_op", "_operands", "data", "grad", "label", "local_grads",
+                 "parents")
 
     def __init__(self, data: float, label: str = "") -> None:
         if type(data) is not float:
-            data = _check_number(data)
-        if type(label) is not str:
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data = data
-        self.grad = 0.0
+            data = real(data, "Value")
+        if not isinstance(label, str):
+            raise TypeError(f"a Value's label is a str, got {type(label).__name__}: {label!r}")
+        self.data: float = data
+        self.grad: float = 0.0
         self.label = label
-        self.op = ""
-        self.edges = ()
+        self.parents: tuple[Value, ...] = ()
+        self.local_grads: tuple[float, ...] = ()
+        self._op: Op | None = None
+        self._operands: tuple[Number, ...] = ()
 
     @property
-    def parents(self) -> tuple[Value, ...]:
-        """The operands, in order (`a + a` has `(a, a)`); `()` for a leaf."""
-        edges = self.edges
-        return edges[: len(edges) >> 1]
-
-    @property
-    def local_grads(self) -> tuple[float, ...]:
-        """d(self)/d(parent) for each parent, recorded when the op ran."""
-        edges = self.edges
-        return edges[len(edges) >> 1 :]
+    def op(self) -> str:
+        """The operation that made this Value (`""` for a leaf), a folded number shown in it."""
+        return "" if self._op is None else self._op.describe(self._operands)
 
     def __repr__(self) -> str:
         label = f"{self.label!r}, " if self.label else ""
-        op = f", op={self.op!r}" if self.op else ""
+        op = f", op={self.op!r}" if self._op is not None else ""
         return f"Value({label}data={self.data!r}, grad={self.grad!r}{op})"
 
     def backward(self, grad: float = 1.0, create_graph: bool = False) -> dict[Value, Value] | None:
-        """Fill in d(self)/d(node) for every node of the graph, in reverse topological order.
+        """Set `node.grad` to d(self)/d(node) for every node of the graph (`autograd.backward`).
 
-        Leaves accumulate (`+=`) as in PyTorch; interior nodes start from zero on every call, so
-        two calls give exactly twice the leaf gradients. With `create_graph=True` the gradients
-        are also built as `Value`s, returned as `{leaf: gradient}`, so they can be differentiated.
+        Leaves accumulate (`+=`), as in PyTorch; interior nodes start from zero on every call.
+        With `create_graph=True` the leaves' gradients are also returned as Values,
+        `{leaf: gradient}`, in a graph of their own that can be differentiated again.
         """
         from autograd.backward import backward, backward_graph
 
@@ -84,197 +73,265 @@ class Value:
         backward(self, grad)
         return None
 
-    def _repr_mimebundle_(
-        self, include: object = None, exclude: object = None
-    ) -> dict[str, object]:
-        """In Jupyter, a Value shows as the diagram of its graph (`autograd.draw`)."""
-        from autograd.draw_output import mimebundle
+    def local_grads_as_values(self) -> tuple[Number, ...]:
+        """The local derivatives again, written as Values made from the parents (higher order).
+
+        The op's `local_grads` function run on the operands themselves instead of their numbers,
+        so the result is a graph that can be differentiated in turn.
+        """
+        if self._op is None:
+            return ()
+        return tuple(
+            d for x, d in zip(self._operands, self._op.local_grads(*self._operands, self))
+            if isinstance(x, Value)
+        )
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
+        """In Jupyter, a Value shows as the diagram of its graph."""
+        from autograd.draw import mimebundle
 
         return mimebundle(self)
 
-    # Operators, made from the rules table below the class.
-    __add__: ClassVar[Callable[[Value, Operand], Value]]
-    __radd__: ClassVar[Callable[[Value, Operand], Value]]
-    __sub__: ClassVar[Callable[[Value, Operand], Value]]
-    __rsub__: ClassVar[Callable[[Value, Operand], Value]]
-    __mul__: ClassVar[Callable[[Value, Operand], Value]]
-    __rmul__: ClassVar[Callable[[Value, Operand], Value]]
-    __truediv__: ClassVar[Callable[[Value, Operand], Value]]
-    __rtruediv__: ClassVar[Callable[[Value, Operand], Value]]
-    __pow__: ClassVar[Callable[[Value, Operand], Value]]
-    __rpow__: ClassVar[Callable[[Value, Operand], Value]]
-    __neg__: ClassVar[Callable[[Value], Value]]
-    __abs__: ClassVar[Callable[[Value], Value]]
-    exp: ClassVar[Callable[[Value], Value]]
-    log: ClassVar[Callable[[Value], Value]]
-    tanh: ClassVar[Callable[[Value], Value]]
-    sigmoid: ClassVar[Callable[[Value], Value]]
-    relu: ClassVar[Callable[[Value], Value]]
+    # The operators and methods: each calls one op of the rules table (autograd/rules.py).
+    def __add__(self, other: Operand) -> Value:
+        return rules.add(self, other)
+
+    def __radd__(self, other: Operand) -> Value:
+        return rules.add(other, self)
+
+    def __sub__(self, other: Operand) -> Value:
+        return rules.sub(self, other)
+
+    def __rsub__(self, other: Operand) -> Value:
+        return rules.sub(other, self)
+
+    def __mul__(self, other: Operand) -> Value:
+        return rules.mul(self, other)
+
+    def __rmul__(self, other: Operand) -> Value:
+        return rules.mul(other, self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        return rules.div(self, other)
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        return rules.div(other, self)
+
+    def __pow__(self, other: Operand) -> Value:
+        return rules.pow(self, other)
+
+    def __rpow__(self, other: Operand) -> Value:
+        return rules.pow(other, self)
+
+    def __neg__(self) -> Value:
+        return rules.neg(self)
+
+    def __abs__(self) -> Value:
+        return rules.abs(self)
+
+    def exp(self) -> Value:
+        return rules.exp(self)
+
+    def log(self) -> Value:
+        return rules.log(self)
+
+    def tanh(self) -> Value:
+        return rules.tanh(self)
+
+    def sigmoid(self) -> Value:
+        return rules.sigmoid(self)
+
+    def relu(self) -> Value:
+        return rules.relu(self)
 
 
-def _check_number(data: object) -> float:
-    """`data` as a float, or TypeError: a Value holds a real number, never a bool or a container."""
-    number = _number(data)
-    if number is None:
-        raise TypeError(
-            f"Value data must be an int or a float, got {type(data).__name__}: {data!r}"
-        )
-    return number
+class Op:
+    """An operation on real numbers that records its local derivatives; made by `define_op`."""
+
+    def __init__(
+        self,
+        name: str,
+        forward: Callable[..., float],
+        local_grads: Callable[..., tuple[Any, ...]],
+    ) -> None:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"define_op: the name must be a non-empty str, got {name!r}")
+        if not callable(forward) or not callable(local_grads):
+            raise TypeError(f"define_op({name!r}): forward and local_grads must be functions")
+        self.name = name
+        self.forward = forward
+        self.local_grads = local_grads
+
+    def __repr__(self) -> str:
+        return f"<op {self.name!r}>"
+
+    @overload
+    def __call__(self, *operands: float) -> float: ...
+
+    @overload
+    def __call__(self, first: Value, /, *rest: Operand) -> Value: ...
+
+    @overload
+    def __call__(self, first: Operand, second: Value, /, *rest: Operand) -> Value: ...
+
+    @overload
+    def __call__(self, *operands: Operand) -> Value | float: ...
+
+    def __call__(self, *operands: Operand) -> Value | float:
+        """The result of the op: a float when every operand is a number, else a Value.
+
+        A Value records its parents and one local derivative for each. A number among the
+        operands is folded into the node instead of becoming a parent: `a * 2.0` has one parent.
+        """
+        numbers: list[float] = []
+        folded = 0  # how many operands are plain numbers
+        for x in operands:
+            if isinstance(x, Value):
+                numbers.append(x.data)
+            else:
+                numbers.append(x if type(x) is float else real(x, self.name))
+                folded += 1
+        out = self.forward(*numbers)
+        if type(out) is not float:
+            out = real(out, f"{self.name}: forward")
+        if folded == len(operands):
+            return out
+        node = Value(out)
+        if not _grad_enabled.get():
+            return node
+        grads = self.local_grads(*numbers, out)
+        if len(grads) != len(operands):
+            raise ValueError(
+                f"{self.name}: local_grads gave {len(grads)} derivatives for {len(operands)} "
+                "operands; give one derivative per operand"
+            )
+        node._op = self
+        if folded:  # keep the Values as parents, each with its derivative
+            parents: list[Value] = []
+            kept: list[float] = []
+            for x, d in zip(operands, grads):
+                if isinstance(x, Value):
+                    parents.append(x)
+                    kept.append(d)
+            node.parents, node.local_grads, node._operands = tuple(parents), tuple(kept), operands
+        else:
+            node.parents = node._operands = operands  # type: ignore[assignment]
+            node.local_grads = grads
+        return node
+
+    def describe(self, operands: tuple[Number, ...]) -> str:
+        """How a node of this op reads: its name, with any number folded into it shown.
+
+        `a * 2` reads "* 2", `2 - a` reads "2 -"; other ops list their operands, "sum(·, ·, 2)".
+        """
+        constants = [x for x in operands if not isinstance(x, Value)]
+        if not constants:
+            return self.name
+        if len(operands) == 2 and not self.name.isidentifier():
+            left, right = operands
+            if isinstance(left, Value):
+                return f"{self.name} {number_text(right)}"
+            return f"{number_text(left)} {self.name}"
+        shown = ["·" if isinstance(x, Value) else number_text(x) for x in operands]
+        if len(shown) > 6:
+            shown = ["…", *map(number_text, constants)]
+        return f"{self.name}({', '.join(shown)})"
 
 
-def _number(other: object) -> float | None:
-    """`other` as a float if it is a plain number (not a bool), else None."""
-    if isinstance(other, float):
-        return float(other)
-    if isinstance(other, int) and not isinstance(other, bool):
-        return float(other)
-    return None
+def define_op(
+    name: str, forward: Callable[..., float], local_grads: Callable[..., tuple[Any, ...]]
+) -> Op:
+    """A new differentiable operation, made the way every built-in one is.
 
+    `forward(*numbers) -> float` computes the result. `local_grads(*operands, out) -> tuple` gives
+    the derivative of the result with respect to each operand, written with arithmetic and ops
+    (`autograd.exp`, `log`, `tanh`, `sigmoid`, `relu`, or ops made here), so that it gives floats
+    when the op runs and Values when a derivative is differentiated again. The op works with
+    `backward`, `grad` of `grad`, `draw` and `compile`:
 
-def node(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
-    """A new node made by an op; under `no_grad` it records nothing and is a leaf."""
-    if len(parents) != len(local_grads):
-        raise ValueError(
-            f"node {op!r}: {len(parents)} parents but {len(local_grads)} local derivatives; "
-            "give one derivative per parent"
-        )
-    return make(data, op, parents + local_grads)
-
-
-def make(data: float, op: str, edges: tuple[Any, ...]) -> Value:
-    """`node` with the parents and their local derivatives already in one tuple (`Value.edges`)."""
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    if _grad_enabled:
-        out.op = op
-        out.edges = edges
-        if _tape is not None:
-            _tape.append(out)
-    else:
-        out.op = ""
-        out.edges = ()
-    return out
-
-
-def _number_text(c: float | int) -> str:
-    return repr(c) if type(c) is int else repr(float(c))
-
-
-def _folded_names(symbol: str, number_on_right: bool) -> Callable[[float | int], str]:
-    """The op string of a node with a number folded in, cached so a chain shares one string.
-
-    Ints and floats are cached apart: `a ** 2` reads "**2" and `a ** 2.0` reads "**2.0".
+        >>> import math
+        >>> sin = define_op("sin", math.sin, lambda x, out: (cos(x),))
+        >>> cos = define_op("cos", math.cos, lambda x, out: (-sin(x),))
+        >>> x = Value(0.5)
+        >>> y = sin(x * x)               # dy/dx = cos(x^2) 2x
+        >>> y.backward()
+        >>> round(x.grad, 12) == round(math.cos(0.25) * 1.0, 12)
+        True
     """
-    int_names: dict[float | int, str] = {}
-    float_names: dict[float | int, str] = {}
-
-    def name(c: float | int) -> str:
-        cache = int_names if type(c) is int else float_names
-        text = cache.get(c)
-        if text is None:
-            if len(cache) > 4096:
-                cache.clear()
-            text = symbol + _number_text(c) if number_on_right else _number_text(c) + symbol
-            cache[c] = text
-        return text
-
-    return name
+    return Op(name, forward, local_grads)
 
 
-def _binary(both: Rule, folded: Rule) -> Callable[[Value, Operand], Value]:
-    """`a <op> b` with a Value or a number on the right."""
-    forward_both, forward_folded, symbol = both.forward, folded.forward, both.symbol
-    name = _folded_names(symbol, number_on_right=True)
+def real(x: object, who: str) -> float:
+    """`x` as a float if it is a real number (an int, a float, numpy's scalars, a Fraction).
 
-    def method(self: Value, other: Operand) -> Value:
-        if type(other) is Value:
-            data, (d_self, d_other) = forward_both(self.data, other.data)
-            return make(data, symbol, (self, other, d_self, d_other))
-        c = _number(other)
-        if c is None:
-            return NotImplemented  # type: ignore[no-any-return]
-        data, (d_self,) = forward_folded(self.data, c)
-        return make(data, name(other), (self, d_self))  # type: ignore[arg-type]
-
-    method.__doc__ = f"{both.math}  (a number b is folded in: {folded.math})"
-    return method
-
-
-def _reflected(folded: Rule, number_on_right: bool) -> Callable[[Value, Operand], Value]:
-    """`number <op> a`: Python calls `a.__rop__(number)` when the number cannot do it."""
-    forward, symbol = folded.forward, folded.symbol
-    name = _folded_names(symbol, number_on_right)
-
-    def method(self: Value, other: Operand) -> Value:
-        c = _number(other)
-        if c is None:
-            return NotImplemented  # type: ignore[no-any-return]
-        data, (d_self,) = forward(self.data, c)
-        return make(data, name(other), (self, d_self))  # type: ignore[arg-type]
-
-    method.__doc__ = folded.math
-    return method
-
-
-def _unary(rule: Rule) -> Callable[[Value], Value]:
-    forward, symbol = rule.forward, rule.symbol
-
-    def method(self: Value) -> Value:
-        data, (d_self,) = forward(self.data)
-        return make(data, symbol, (self, d_self))
-
-    method.__doc__ = rule.math
-    method.__name__ = rule.name
-    return method
-
-
-_R = rules.RULES
-Value.__add__ = _binary(_R["add"], _R["add_const"])
-Value.__radd__ = _reflected(_R["add_const"], number_on_right=True)
-Value.__sub__ = _binary(_R["sub"], _R["sub_const"])
-Value.__rsub__ = _reflected(_R["rsub_const"], number_on_right=False)
-Value.__mul__ = _binary(_R["mul"], _R["mul_const"])
-Value.__rmul__ = _reflected(_R["mul_const"], number_on_right=True)
-Value.__truediv__ = _binary(_R["div"], _R["div_const"])
-Value.__rtruediv__ = _reflected(_R["rdiv_const"], number_on_right=False)
-Value.__pow__ = _binary(_R["pow"], _R["pow_const"])
-Value.__rpow__ = _reflected(_R["rpow_const"], number_on_right=False)
-Value.__neg__ = _unary(_R["neg"])
-Value.__abs__ = _unary(_R["abs"])
-Value.exp = _unary(_R["exp"])
-Value.log = _unary(_R["log"])
-Value.tanh = _unary(_R["tanh"])
-Value.sigmoid = _unary(_R["sigmoid"])
-Value.relu = _unary(_R["relu"])
-
-
-class no_grad(ContextDecorator):  # noqa: N801 - named like torch.no_grad
-    """Inside `with no_grad():` ops record no parents: results are leaves, and nothing is kept.
-
-    Use it for evaluation and for parameter updates. Not thread-local: the switch is global.
+    A bool, a string, None, a complex number or a container raises TypeError naming `who`.
     """
+    if isinstance(x, Real) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(
+        f"{who}: expected a Value or a real number, got {type(x).__name__}: {x!r:.60}"
+    )
 
-    def __enter__(self) -> no_grad:
-        global _grad_enabled
-        self._previous = _grad_enabled
-        _grad_enabled = False
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        global _grad_enabled
-        _grad_enabled = self._previous
+def number_text(x: Number) -> str:
+    """A folded number as a diagram shows it: exact, without a trailing ".0" (2.0 -> "2")."""
+    text = repr(float(x) if not isinstance(x, Value) else x.data)
+    return text[:-2] if text.endswith(".0") else text
+
+
+# Whether ops record their graph. A context variable is per thread (and per asyncio task): one
+# thread inside `no_grad` never changes what another records.
+_grad_enabled: ContextVar[bool] = ContextVar("grad_enabled", default=True)
 
 
 def is_grad_enabled() -> bool:
-    """False inside `no_grad()`."""
-    return _grad_enabled
+    """False inside `no_grad()` in this thread."""
+    return _grad_enabled.get()
 
 
-def as_value(x: Operand) -> Value:
-    """`x` itself if it is a Value, else a new leaf holding the number."""
-    return x if isinstance(x, Value) else Value(x)
+class no_grad:  # noqa: N801 - named like torch.no_grad
+    """Inside `with no_grad():` ops record no parents: results are leaves, and no graph is kept.
+
+    Use it for evaluation and for parameter updates. It is also a decorator, written `@no_grad` or
+    `@no_grad()`. Grad mode is per thread, as in PyTorch.
+    """
+
+    @overload
+    def __new__(cls, func: None = None) -> no_grad: ...
+
+    @overload
+    def __new__(cls, func: F) -> F: ...  # type: ignore[misc]
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        if func is None:
+            self = super().__new__(cls)
+            self._previous = []
+            return self
+        if not callable(func):
+            raise TypeError(f"no_grad decorates a function, got {type(func).__name__}: {func!r}")
+
+        @functools.wraps(func)
+        def without_grad(*args: Any, **kwargs: Any) -> Any:
+            with no_grad():
+                return func(*args, **kwargs)
+
+        return without_grad
+
+    _previous: list[Token[bool]]
+
+    def __call__(self, func: F) -> F:
+        """`@no_grad()`: the same as `@no_grad`."""
+        return no_grad(func)
+
+    def __enter__(self) -> None:
+        self._previous.append(_grad_enabled.set(False))
+
+    def __exit__(self, *exc: object) -> None:
+        _grad_enabled.reset(self._previous.pop())
 
 
-__all__ = ["Operand", "Value", "as_value", "is_grad_enabled", "make", "no_grad", "node"]
+# The ops are made with `define_op` in rules.py, which needs the class above; the class's operators
+# need the ops. Importing the table here, once the class exists, lets each side have the other.
+from autograd import rules  # noqa: E402
+
+__all__ = ["Number", "Op", "Operand", "Value", "define_op", "is_grad_enabled", "no_grad", "real"]

@@ -17,9 +17,10 @@ Run: python examples/seed3_four_equations.py
 
 from __future__ import annotations
 
+from autograd import sigmoid
 from nn import MLP
 from nn.losses import half_mse
-from nn.manual import backprop, sigmoid
+from nn.manual import backprop
 
 
 def vector(values: list[float]) -> str:

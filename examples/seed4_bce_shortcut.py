@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 
+from autograd import sigmoid
 from nn import MLP
 from nn.losses import bce
-from nn.manual import backprop, forward, sigmoid
+from nn.manual import backprop, forward
 
 print("the two factors, their product, and A - Y")
 print("     A     Y     dC/dA      dA/dZ    product      A - Y")

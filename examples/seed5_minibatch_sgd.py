@@ -16,8 +16,9 @@ from nn import MLP
 from nn.data import batches, make_moons
 from nn.losses import mse
 from nn.manual import backprop
+from nn.metrics import accuracy
 from nn.optim import SGD
-from nn.training import accuracy, predict
+from nn.training import predict
 
 X, y = make_moons(n=100, noise=0.1, seed=0)
 

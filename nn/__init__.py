@@ -10,17 +10,18 @@
     1.0
 
 Modules: `nn.layers` (Neuron, Layer, MLP), `nn.activations`, `nn.losses`, `nn.optim`, `nn.data`,
-`nn.training` (fit, train_step, evaluate), `nn.serialize` (save, load), `nn.plots` (needs
-matplotlib).
+`nn.metrics`, `nn.training` (fit, train_step, evaluate), `nn.manual` (backprop by hand),
+`nn.serialize` (save, load), `nn.plots` (needs matplotlib).
 """
 
-from nn import activations, data, losses, optim
+from nn import activations, data, losses, metrics, optim
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import bce, half_mse, hinge, mse, sse
+from nn.metrics import accuracy
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
 from nn.serialize import load_model
-from nn.training import Evaluation, History, accuracy, evaluate, fit, predict, train_step
+from nn.training import Evaluation, History, evaluate, fit, predict, train_step
 
 __all__ = [
     "MLP",
@@ -42,6 +43,7 @@ __all__ = [
     "hinge",
     "load_model",
     "losses",
+    "metrics",
     "mse",
     "optim",
     "predict",

@@ -1,45 +1,56 @@
 """Activation functions by name: a = f(z), applied to a neuron's weighted sum z.
 
-    sigmoid  a = 1 / (1 + e^-z)     da/dz = a (1 - a)     the seeds' default; outputs in (0, 1)
-    tanh     a = tanh z             da/dz = 1 - a^2       outputs in (-1, 1), centred on 0
-    relu     a = max(0, z)          da/dz = [z > 0]
-    linear   a = z                  da/dz = 1             no node at all: z is returned as is
-
-The derivatives live in the engine's rules table; this module only maps names to `Value` methods,
-once, when a neuron is built, so calling a neuron never looks a name up.
+The one table of them. Each entry holds the function (an op of the engine, so it takes a `Value`
+and builds the graph, or a float and gives a float) and its derivative *by hand*, f'(z), written
+from z and a because the neat forms use a. The engine never sees the hand derivatives: `nn.manual`
+uses them to backpropagate on paper, and the tests hold the two against each other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from autograd import Value
+from autograd import relu, sigmoid, tanh
 
-Activation = Callable[[Value], Value]
 
-ACTIVATIONS: dict[str, Activation | None] = {
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "linear": None,
+@dataclass(frozen=True)
+class Activation:
+    """One activation: a = f(z), and da/dz = f'(z) derived by hand."""
+
+    name: str
+    f: Callable[[Any], Any]
+    slope: Callable[[float, float], float]
+    math: str
+
+
+def _identity(z: Any) -> Any:
+    return z
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    activation.name: activation
+    for activation in (
+        Activation("sigmoid", sigmoid, lambda z, a: a * (1.0 - a),
+                   "a = 1 / (1 + e^-z);  da/dz = a (1 - a)    (the seeds' choice; a in (0, 1))"),
+        Activation("tanh", tanh, lambda z, a: 1.0 - a * a,
+                   "a = tanh z;  da/dz = 1 - a^2    (a in (-1, 1), centred on 0)"),
+        Activation("relu", relu, lambda z, a: 1.0 if z > 0.0 else 0.0,
+                   "a = max(0, z);  da/dz = 1 if z > 0 else 0"),
+        Activation("linear", _identity, lambda z, a: 1.0,
+                   "a = z;  da/dz = 1    (no node: z is the output)"),
+    )
 }
 
 
-def check_activation(name: object) -> str:
-    """`name` if it names an activation, else ValueError listing the names there are."""
+def get_activation(name: object) -> Activation:
+    """The activation called `name`, or ValueError listing the names there are."""
     if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(
             f"unknown activation {name!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
         )
-    return name
+    return ACTIVATIONS[name]
 
 
-def activation_function(name: str) -> Activation | None:
-    """The `Value` method that applies activation `name`, or None for "linear" (a = z)."""
-    return ACTIVATIONS[check_activation(name)]
-
-
-def activate(name: str, z: Value) -> Value:
-    """a = f(z) for the activation called `name`; "linear" returns z itself."""
-    f = activation_function(name)
-    return z if f is None else f(z)
+__all__ = ["ACTIVATIONS", "Activation", "get_activation"]

@@ -1,52 +1,14 @@
-"""The local derivatives nn.manual needs, in plain floats: f'(z) per activation, dC/da per loss.
+"""dC/da by hand for each loss, in plain floats, for nn.manual.
 
-Each entry sits beside the function it differentiates, so a derivative can be checked by hand in
-one place. Nothing here builds a `Value` graph.
+Each entry sits beside the definition of the loss it differentiates (DESIGN.md's), so a derivative
+can be checked by hand in one place.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
-Activation = tuple[Callable[[float], float], Callable[[float, float], float]]
 LossSlope = Callable[[float, float, int], float]
-
-
-# ---------------------------------------------------------------------------------------------
-# activations: a = f(z) and f'(z) side by side. f' takes both z and a, since the neat forms use a.
-
-
-def sigmoid(z: float) -> float:
-    """a = 1/(1 + e^-z), computed from e^-|z| so it never overflows."""
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-ACTIVATIONS: dict[str, Activation] = {
-    # name:     (a = f(z),                  f'(z), given z and a)
-    "sigmoid": (sigmoid, lambda z, a: a * (1.0 - a)),
-    "tanh": (math.tanh, lambda z, a: 1.0 - a * a),
-    "relu": (lambda z: z if z > 0.0 else 0.0, lambda z, a: 1.0 if z > 0.0 else 0.0),
-    "linear": (lambda z: z, lambda z, a: 1.0),
-}
-
-
-
-def activation_and_slope(name: str) -> Activation:
-    """(f, f') for the activation called `name`, or ValueError."""
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        raise ValueError(
-            f"nn.manual: unknown activation {name!r}; known: {sorted(ACTIVATIONS)}"
-        ) from None
-
-
-# ---------------------------------------------------------------------------------------------
-# losses: dC/da for one output of one sample, with m samples in the batch (DESIGN.md's definitions)
 
 
 def _bce_slope(a: float, t: float, m: int) -> float:
@@ -83,12 +45,4 @@ def loss_slope(loss: str, a: float, t: float, m: int) -> float:
     return slope(a, t, m)
 
 
-__all__ = [
-    "ACTIVATIONS",
-    "LOSS_SLOPES",
-    "Activation",
-    "LossSlope",
-    "activation_and_slope",
-    "loss_slope",
-    "sigmoid",
-]
+__all__ = ["LOSS_SLOPES", "LossSlope", "loss_slope"]

@@ -6,7 +6,6 @@ change), so a state dict written by one model loads into any model of the same a
 """
 
 # X names a list of samples, as in scikit-learn.
-# ruff: noqa: N803
 
 from __future__ import annotations
 
@@ -21,42 +20,27 @@ Inputs = Sequence[Value | float]
 
 
 class Module:
-    """Base class of `Neuron`, `Layer` and `MLP`.
+    """Base class of `Neuron`, `Layer` and `MLP`: parameters by name, and what follows from them.
 
-    A subclass calls `_set_parameters` once, at the end of `__init__`, with its named parameters
-    in a fixed order; everything here reads that cached list, so the hot path never rebuilds it.
+    A subclass says what its parameters are in `named_parameters()`, read from its attributes on
+    every call, so a weight replaced by hand is always the one listed, saved and trained.
     """
-
-    _named_parameters: list[tuple[str, Value]]
-    _parameters: list[Value]
-
-    def _set_parameters(self, named: list[tuple[str, Value]]) -> None:
-        self._named_parameters = named
-        self._parameters = [p for _, p in named]
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
         """The module's output for one sample `x`."""
         raise NotImplementedError
 
-    def forward_batch(self, X: Sequence[Inputs]) -> Sequence[Value | list[Value]]:
-        """The output for every sample of `X`, in order: `[self(x) for x in X]`.
-
-        `Layer` and `MLP` build exactly those nodes, but read each weight once for the whole
-        batch instead of once per sample; `nn.fit` calls this.
-        """
-        return [self(x) for x in X]
-
     def named_parameters(self) -> list[tuple[str, Value]]:
         """(name, parameter) pairs in a fixed order, e.g. ("L1.N0.w0", Value(...))."""
-        return list(self._named_parameters)
+        raise NotImplementedError
 
     def parameters(self) -> list[Value]:
-        """Every trainable `Value`, in the order of `named_parameters()` (a new list each call)."""
-        return list(self._parameters)
+        """Every trainable `Value`, in the order of `named_parameters()`."""
+        return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
         """Set every parameter's `grad` to 0.0; `backward()` accumulates, so do this per step."""
-        for p in self._parameters:
+        for p in self.parameters():
             p.grad = 0.0
 
     def architecture(self) -> Architecture:
@@ -65,7 +49,7 @@ class Module:
 
     def state_dict(self) -> dict[str, float]:
         """{name: value} for every parameter: the numbers that `save` writes."""
-        return {name: p.data for name, p in self._named_parameters}
+        return {name: p.data for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: Mapping[str, object]) -> None:
         """Copy the numbers of `state` into the parameters.
@@ -73,8 +57,9 @@ class Module:
         Every name must be present, no other name may be, and every value must be a finite
         number. Anything else raises `ValueError` before a single parameter changes.
         """
-        values = checked_state(state, [name for name, _ in self._named_parameters])
-        for (_, p), value in zip(self._named_parameters, values):
+        named = self.named_parameters()
+        values = checked_state(state, [name for name, _ in named])
+        for (_, p), value in zip(named, values):
             p.data = value
 
     def save(self, path: str | os.PathLike[str]) -> None:

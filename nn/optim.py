@@ -3,12 +3,19 @@
 Both follow `torch.optim` update for update (same defaults, same order of operations), and the
 tests check them against it step by step. Call `zero_grad()` before each `backward()`: gradients
 accumulate.
+
+A step is all or nothing: the new numbers are worked out first, then written with Ctrl-C held
+back until the last one is in, so an interrupted step leaves the parameters and the optimizer's
+state as they were before it or as they are after it, never half updated.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from autograd import Value
 
@@ -50,16 +57,11 @@ class SGD(Optimizer):
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
-        lr, momentum = self.lr, self.momentum
-        if momentum == 0.0:
-            for p in self.params:
-                p.data -= lr * p.grad
-            return
-        velocity = self.velocity
-        for i, p in enumerate(self.params):
-            v = momentum * velocity[i] + p.grad
-            velocity[i] = v
-            p.data -= lr * v
+        velocity = [self.momentum * v + p.grad for v, p in zip(self.velocity, self.params)]
+        data = [p.data - self.lr * v for p, v in zip(self.params, velocity)]
+        with uninterrupted():
+            self.velocity = velocity
+            write(self.params, data)
 
 
 class Adam(Optimizer):
@@ -92,18 +94,45 @@ class Adam(Optimizer):
         self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
-        self.t += 1
+        t = self.t + 1
         beta1, beta2 = self.betas
-        step_size = self.lr / (1.0 - beta1**self.t)
-        correction2_sqrt = math.sqrt(1.0 - beta2**self.t)
-        eps, m, v = self.eps, self.m, self.v
-        for i, p in enumerate(self.params):
-            g = p.grad
-            m_i = m[i] + (1.0 - beta1) * (g - m[i])
-            v_i = v[i] * beta2 + (1.0 - beta2) * g * g
-            m[i] = m_i
-            v[i] = v_i
-            p.data -= step_size * (m_i / (math.sqrt(v_i) / correction2_sqrt + eps))
+        step_size = self.lr / (1.0 - beta1**t)
+        correction2_sqrt = math.sqrt(1.0 - beta2**t)
+        grads = [p.grad for p in self.params]
+        m = [m_i + (1.0 - beta1) * (g - m_i) for m_i, g in zip(self.m, grads)]
+        v = [v_i * beta2 + (1.0 - beta2) * g * g for v_i, g in zip(self.v, grads)]
+        data = [
+            p.data - step_size * (m_i / (math.sqrt(v_i) / correction2_sqrt + self.eps))
+            for p, m_i, v_i in zip(self.params, m, v)
+        ]
+        with uninterrupted():
+            self.t, self.m, self.v = t, m, v
+            write(self.params, data)
+
+
+def write(params: list[Value], data: list[float]) -> None:
+    """Set each parameter's number."""
+    for p, d in zip(params, data):
+        p.data = d
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C back until the block is done, then deliver it as it would have been.
+
+    Signals reach only the main thread, so elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            signal.raise_signal(signal.SIGINT)
 
 
 def _check_positive(name: str, x: object) -> float:

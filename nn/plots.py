@@ -14,8 +14,9 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from nn.metrics import Target, label_threshold
 from nn.module import Module
-from nn.training import History, Target, label_threshold, predict
+from nn.training import History, predict
 
 PathLike = str | os.PathLike[str]
 

@@ -1,7 +1,8 @@
-"""Training loops: `fit` a model to data with mini-batches and an optimizer, `evaluate` it.
+"""Training: one step of the seeds' loop (`train_step`), many of them (`fit`), and scoring.
 
-One step of `fit` is the seeds' algorithm on a mini-batch: forward pass, loss, `backward()`,
-update. Scores are either classification "accuracy" or regression "error" (mean absolute error).
+One step on a mini-batch is what the seeds do by hand: the forward pass, the loss, `backward()`
+for every gradient at once, and the update w <- w - eta dC/dw (or Adam's). `fit` runs it over
+shuffled mini-batches for some epochs and keeps a `History`.
 """
 
 # X names a list of samples, as in scikit-learn; ruff's lower-case rule would hide that.
@@ -9,64 +10,19 @@ update. Scores are either classification "accuracy" or regression "error" (mean 
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from autograd import Tape, Value, gc_paused, no_grad
+from autograd import Value, no_grad
 from nn._rng import Seed, make_rng
 from nn.data import batches
 from nn.losses import Loss, get_loss
+from nn.metrics import Output, Target, get_metric, label_threshold
 from nn.module import Module
 from nn.optim import Adam, Optimizer
-
-Output = float | list[float]
-Target = float | Sequence[float]
-Metric = Callable[[Sequence[Output], Sequence[Target], float | None], float]
-
-
-def accuracy(
-    outputs: Sequence[Output], targets: Sequence[Target], threshold: float | None = None
-) -> float:
-    """The fraction of samples classified right.
-
-    One output: the class is which side of `threshold` the output falls on, for the target as
-    for the prediction. None picks it from the labels: 0 for labels in {-1, +1} (tanh or linear
-    outputs, hinge loss), else 0.5 (labels in {0, 1}, sigmoid outputs). Several outputs: right
-    when the largest output is at the position of the largest target (one-hot labels).
-    """
-    _check_scored(outputs, targets, "accuracy")
-    if threshold is None:
-        threshold = label_threshold(targets)
-    right = 0
-    for a, t in zip(outputs, targets):
-        if isinstance(a, list) and len(a) > 1:
-            right += _argmax(a) == _argmax(_as_list(t))
-        else:
-            right += (_as_list(a)[0] > threshold) == (_as_list(t)[0] > threshold)
-    return right / len(outputs)
-
-
-def mean_absolute_error(
-    outputs: Sequence[Output], targets: Sequence[Target], threshold: float | None = None
-) -> float:
-    """(1/m) Σ |a - t| over samples (and outputs); `threshold` is ignored."""
-    _check_scored(outputs, targets, "error")
-    total, count = 0.0, 0
-    for a, t in zip(outputs, targets):
-        for a_k, t_k in zip(_as_list(a), _as_list(t)):
-            total += abs(a_k - t_k)
-            count += 1
-    return total / count
-
-
-METRICS: dict[str, Metric] = {"accuracy": accuracy, "error": mean_absolute_error}
-
-
-def label_threshold(targets: Iterable[object]) -> float:
-    """0.0 if any label is negative (labels in {-1, +1}), else 0.5 (labels in {0, 1})."""
-    return 0.0 if any(isinstance(t, (int, float)) and t < 0 for t in targets) else 0.5
 
 
 class Evaluation(NamedTuple):
@@ -87,7 +43,8 @@ class History:
 
     `train_loss` and `train_metric` score the predictions made during the epoch, each just before
     its batch's update (free to compute, as most training loops report them); the test numbers
-    are measured after the epoch. The test lists stay empty without test data.
+    are measured after the epoch. The test lists stay empty without test data. `interrupted` is
+    True when Ctrl-C stopped `fit` early: the lists then hold the epochs that finished.
     """
 
     metric: str
@@ -96,50 +53,49 @@ class History:
     test_loss: list[float] = field(default_factory=list)
     test_metric: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    interrupted: bool = False
 
     @property
     def epochs(self) -> int:
-        """How many epochs have run."""
+        """How many epochs have run to the end."""
         return len(self.train_loss)
+
+    def record(self, train: Evaluation, test: Evaluation | None, seconds: float) -> None:
+        """Add one finished epoch's numbers."""
+        self.train_loss.append(train.loss)
+        self.train_metric.append(train.value)
+        if test is not None:
+            self.test_loss.append(test.loss)
+            self.test_metric.append(test.value)
+        self.seconds.append(seconds)
 
 
 def predict(model: Module, X: Sequence[Sequence[float]]) -> list[Output]:
     """The model's outputs for every sample, as floats (no graph is built)."""
     with no_grad():
-        return [_numbers(out) for out in model.forward_batch(X)]
+        return [numbers(model(x)) for x in X]
 
 
 def train_step(
     model: Module,
-    loss: Loss,
+    loss: str | Loss,
     optimizer: Optimizer,
     X: Sequence[Sequence[float]],
     y: Sequence[Target],
 ) -> tuple[list[Output], float]:
-    """One step of the seeds' algorithm on a mini-batch: forward, loss, `backward()`, update.
+    """One step of the seeds' algorithm on the mini-batch (X, y); returns (outputs, loss).
 
-    Returns the model's outputs and the loss, as numbers, from before the update; the gradients
-    are those of `loss.backward()`. `fit` calls this once per mini-batch. Three things make it
-    faster than writing the step out by hand:
-
-    - the batch goes through `model.forward_batch`, which reads each weight once;
-    - the graph is recorded on an `autograd.Tape`, so backward sweeps the order in which the
-      nodes were made instead of searching the graph for a topological order;
-    - it runs inside `autograd.gc_paused()` (the graph has no cycles, so Python's cyclic
-      collector would only rescan it, again and again, while it grows), and the graph is freed
-      before the collector wakes up, so it never sees it.
+    The outputs and the loss are numbers from before the update. A loss that is not a finite
+    number raises FloatingPointError before anything is updated.
     """
-    with gc_paused():
-        with Tape() as tape:
-            preds = model.forward_batch(X)
-            batch_loss = loss(preds, y)
-        optimizer.zero_grad()
-        tape.backward(batch_loss)
-        optimizer.step()
-        outputs = list(map(_numbers, preds))
-        value = batch_loss.data
-        del preds, batch_loss, tape
-    return outputs, value
+    outputs = [model(x) for x in X]
+    cost = get_loss(loss)(outputs, y) if isinstance(loss, str) else loss(outputs, y)
+    if not math.isfinite(cost.data):
+        raise FloatingPointError(f"the loss is {cost.data!r}; no parameter was updated")
+    optimizer.zero_grad()
+    cost.backward()
+    optimizer.step()
+    return [numbers(output) for output in outputs], cost.data
 
 
 def evaluate(
@@ -151,10 +107,10 @@ def evaluate(
     threshold: float | None = None,
 ) -> Evaluation:
     """The loss and the score ("accuracy" or "error") of `model` on (X, y)."""
-    loss_fn, metric_fn = _loss(loss), _metric(metric)
+    loss_fn, metric_fn = _loss(loss), get_metric(metric)
     _check_data(model, X, y, "evaluate")
     outputs = predict(model, X)
-    return Evaluation(loss_fn(outputs, y).data, metric, metric_fn(outputs, y, threshold))
+    return Evaluation(loss_of(loss_fn, outputs, y), metric, metric_fn(outputs, y, threshold))
 
 
 def fit(
@@ -179,7 +135,7 @@ def fit(
     The default optimizer is `Adam(model.parameters(), lr=0.02)`. `progress` shows a tqdm bar
     when tqdm is installed. Each step is one `train_step`.
     """
-    loss_fn, metric_fn = _loss(loss), _metric(metric)
+    loss_fn, metric_fn = _loss(loss), get_metric(metric)
     _check_data(model, X, y, "fit")
     if (X_test is None) != (y_test is None):
         raise ValueError("fit: give both X_test and y_test, or neither")
@@ -192,24 +148,31 @@ def fit(
     threshold = label_threshold(y) if metric == "accuracy" else None
     rng = make_rng(seed)
     history = History(metric)
-    bar = _progress(range(epochs), progress)
-    for _ in bar:
-        start = time.perf_counter()
-        outputs: list[Output] = []
-        targets: list[Target] = []
-        for X_batch, y_batch in batches(X, y, batch_size, seed=rng):
-            outputs.extend(train_step(model, loss_fn, optimizer, X_batch, y_batch)[0])
-            targets.extend(y_batch)
-        history.train_loss.append(loss_fn(outputs, targets).data)
-        history.train_metric.append(metric_fn(outputs, targets, threshold))
-        if X_test is not None and y_test is not None:
-            scores = evaluate(model, X_test, y_test, loss_fn, metric, threshold)
-            history.test_loss.append(scores.loss)
-            history.test_metric.append(scores.value)
-        history.seconds.append(time.perf_counter() - start)
-        if progress and hasattr(bar, "set_postfix"):
-            bar.set_postfix(loss=f"{history.train_loss[-1]:.4f}",
-                            **{metric: f"{history.train_metric[-1]:.3f}"})
+    bar = _progress(range(1, epochs + 1), progress)
+    try:
+        for epoch in bar:
+            start = time.perf_counter()
+            outputs: list[Output] = []
+            targets: list[Target] = []
+            for step, (X_batch, y_batch) in enumerate(batches(X, y, batch_size, seed=rng), 1):
+                try:
+                    batch_outputs, _ = train_step(model, loss_fn, optimizer, X_batch, y_batch)
+                except FloatingPointError as error:
+                    raise FloatingPointError(f"fit: epoch {epoch}, step {step}: {error}") from None
+                outputs.extend(batch_outputs)
+                targets.extend(y_batch)
+            train = Evaluation(loss_of(loss_fn, outputs, targets), metric,
+                               metric_fn(outputs, targets, threshold))
+            test = None
+            if X_test is not None and y_test is not None:
+                test = evaluate(model, X_test, y_test, loss_fn, metric, threshold)
+            history.record(train, test, time.perf_counter() - start)
+            if progress and hasattr(bar, "set_postfix"):
+                bar.set_postfix(loss=f"{train.loss:.4f}", **{metric: f"{train.value:.3f}"})
+    except KeyboardInterrupt:
+        # A step is either done or not begun (the optimizer defers Ctrl-C while it writes), so the
+        # model stands at a step boundary; the history keeps the epochs that finished.
+        history.interrupted = True
     return history
 
 
@@ -224,35 +187,20 @@ def _progress(epochs: range, show: bool) -> Iterable[int]:
     return tqdm(epochs, desc="training", unit="epoch")  # type: ignore[no-any-return]
 
 
-def _numbers(output: Value | list[Value]) -> Output:
+def numbers(output: Value | list[Value]) -> Output:
+    """A model's output as floats: a float for one output neuron, a list for several."""
     return [v.data for v in output] if isinstance(output, list) else output.data
 
 
-def _as_list(x: Target) -> list[float]:
-    return [x] if isinstance(x, (int, float)) else list(x)
-
-
-def _argmax(values: Sequence[float]) -> int:
-    return max(range(len(values)), key=values.__getitem__)
+def loss_of(loss: Loss, outputs: Sequence[Output], targets: Sequence[Target]) -> float:
+    """The loss of outputs given as numbers (they become leaves; no graph is kept)."""
+    with no_grad():
+        preds = [[Value(a) for a in o] if isinstance(o, list) else Value(o) for o in outputs]
+        return loss(preds, targets).data
 
 
 def _loss(loss: str | Loss) -> Loss:
     return get_loss(loss) if isinstance(loss, str) else loss
-
-
-def _metric(metric: str) -> Metric:
-    metric_fn = METRICS.get(metric)
-    if metric_fn is None:
-        names = ", ".join(map(repr, METRICS))
-        raise ValueError(f"unknown metric {metric!r}; choose one of {names}")
-    return metric_fn
-
-
-def _check_scored(outputs: Sequence[object], targets: Sequence[object], who: str) -> None:
-    if len(outputs) != len(targets):
-        raise ValueError(f"{who}: {len(outputs)} outputs but {len(targets)} targets")
-    if not outputs:
-        raise ValueError(f"{who}: no samples to score")
 
 
 def _check_data(model: Module, X: Sequence[Sequence[float]], y: Sequence[Target], who: str) -> None:

@@ -126,7 +126,7 @@ def test_a_finished_graph_is_freed_by_reference_counting_alone() -> None:
         gc.enable()
 
 
-def test_backward_restores_the_garbage_collector_state() -> None:
+def test_backward_restores_the_collector_as_it_was() -> None:
     x = Value(1.0)
     (x * x).backward()
     assert gc.isenabled()
@@ -136,3 +136,11 @@ def test_backward_restores_the_garbage_collector_state() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_node_with_zero_gradient_passes_nothing_on() -> None:
+    """relu off: the weights behind it get exactly 0, as the chain rule says (0 * anything)."""
+    w = Value(-2.0)
+    out = (w * 3.0).relu() + 1.0
+    out.backward()
+    assert w.grad == 0.0

@@ -7,11 +7,11 @@ from types import ModuleType
 
 import pytest
 
-import autograd.tape
+import autograd.functional
 import autograd.value
 
 
-@pytest.mark.parametrize("module", [autograd.value, autograd.tape], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [autograd.value, autograd.functional], ids=lambda m: m.__name__)
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0

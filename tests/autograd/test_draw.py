@@ -68,7 +68,7 @@ def test_folded_numbers_appear_in_the_op(dot: str) -> None:
     out = (2 - a * 2) ** 2 / 4
     drawing = render(draw(out))
     ops = sorted(texts[0] for node_id, texts in drawing.nodes.items() if node_id.startswith("op"))
-    assert ops == sorted(["*2", "2-", "**2", "/4"])
+    assert ops == sorted(["* 2", "2 -", "** 2", "/ 4"])
     assert len(values_of(drawing.nodes)) == 5  # only a is a leaf: the numbers are in the ops
 
 

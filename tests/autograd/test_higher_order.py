@@ -111,5 +111,5 @@ def test_a_gradient_graph_is_the_derivative_as_written_by_hand() -> None:
     da_dw = grads[w]
     nodes = topological_order(da_dw)
     assert len(nodes) == 7  # w, x, w*x, a, 1 - a, a (1 - a), a (1 - a) x
-    assert sorted(node.op for node in nodes) == sorted(["", "", "*", "sigmoid", "1.0-", "*", "*"])
+    assert sorted(node.op for node in nodes) == sorted(["", "", "*", "sigmoid", "1 -", "*", "*"])
     assert da_dw.data == pytest.approx(a.data * (1 - a.data) * 1.5, rel=1e-15)

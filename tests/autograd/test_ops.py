@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from autograd import Value, weighted_sum, weighted_sums
+from autograd import Value, weighted_sum
 from autograd import sum as vsum
 
 
@@ -39,12 +39,11 @@ def test_weighted_sum_records_each_partner_as_the_local_derivative() -> None:
     assert z.local_grads == (5.0, 7.0, 2.0, 3.0, 1.0)
 
 
-def test_weighted_sum_makes_numbers_into_constant_leaves() -> None:
+def test_weighted_sum_folds_numbers_into_the_node() -> None:
     w = [Value(0.5), Value(-1.0)]
     z = weighted_sum(w, [2.0, 4], 0.25)
     assert z.data == 0.5 * 2 - 4 + 0.25
-    inputs = z.parents[2:4]
-    assert [v.data for v in inputs] == [2.0, 4.0] and all(v.op == "" for v in inputs)
+    assert z.parents == tuple(w) and z.local_grads == (2.0, 4.0)
 
 
 def test_weighted_sum_refuses_mismatched_lengths() -> None:
@@ -55,31 +54,12 @@ def test_weighted_sum_refuses_mismatched_lengths() -> None:
 def test_sum_is_one_node_with_numbers_folded() -> None:
     a, b = Value(1.5), Value(-2.0)
     total = vsum([a, 2.0, b, a, 3])
-    assert (total.data, total.op, total.parents) == (1.5 + 2 - 2 + 1.5 + 3, "sum+5.0", (a, b, a))
+    assert (total.data, total.parents) == (1.5 + 2 - 2 + 1.5 + 3, (a, b, a))
+    assert total.op == "sum(·, 2, ·, ·, 3)"
     total.backward()
     assert (a.grad, b.grad) == (2.0, 1.0)
 
 
 def test_sum_refuses_what_is_not_a_number() -> None:
-    with pytest.raises(TypeError, match="str"):
+    with pytest.raises(TypeError, match=r"sum.*str"):
         vsum([Value(1.0), "2"])  # type: ignore[list-item]
-
-
-def test_weighted_sums_makes_one_weighted_sum_node_per_row() -> None:
-    rng = random.Random(3)
-    rows = [[Value(rng.uniform(-1, 1)) for _ in range(4)] for _ in range(3)]
-    biases = [Value(rng.uniform(-1, 1)) for _ in range(3)]
-    x = [Value(rng.uniform(-1, 1)) for _ in range(4)]
-    layer = weighted_sums(rows, x, biases)
-    single = [weighted_sum(row, x, b) for row, b in zip(rows, biases)]
-    for z, expected in zip(layer, single):
-        assert (z.data, z.op, z.parents, z.local_grads) == (
-            expected.data, expected.op, expected.parents, expected.local_grads
-        )
-
-
-def test_weighted_sums_checks_every_shape() -> None:
-    with pytest.raises(ValueError, match="2 rows of weights but 1 biases"):
-        weighted_sums([[Value(1.0)], [Value(1.0)]], [1.0], [0.0])
-    with pytest.raises(ValueError, match="2 weights but 1 inputs"):
-        weighted_sums([[Value(1.0)], [Value(1.0), Value(2.0)]], [1.0], [0.0, 0.0])

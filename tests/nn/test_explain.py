@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from autograd import sigmoid
 from nn.explain import ParamRef, chain_paths, explain, find_param, parse_param, path_count
 from nn.layers import MLP
-from nn.manual import sigmoid
 
 
 def small_net(

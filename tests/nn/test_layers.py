@@ -31,13 +31,11 @@ def test_forward_matches_pytorch(torch: ModuleType, activation: str) -> None:
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_forward_batch_matches_pytorch_values_and_gradients(
-    torch: ModuleType, activation: str
-) -> None:
+def test_gradients_of_a_batch_match_pytorch(torch: ModuleType, activation: str) -> None:
     model = MLP(3, [5, 4, 2], activation=activation, output_activation="sigmoid", seed=2)
     X = [[0.5, -1.0, 2.0], [-0.3, 0.8, 0.1], [1.5, 0.0, -0.7]]
     T = [[0.0, 1.0], [1.0, 1.0], [0.2, 0.9]]
-    preds = model.forward_batch(X)
+    preds = [model(x) for x in X]
     half_mse(preds, T).backward()
     layers = torch_layers(torch, model)
     a = torch_forward(torch, layers, torch.tensor(X))
@@ -51,36 +49,26 @@ def test_forward_batch_matches_pytorch_values_and_gradients(
             assert neuron.b.grad == pytest.approx(b.grad[j].item(), abs=1e-14)
 
 
-def test_forward_batch_builds_the_nodes_of_one_call_per_sample() -> None:
-    """Same data, same local derivatives, the same parameters as parents: only faster."""
-    X = [[0.5, -1.0], [2.0, 0.25], [-1.5, 1.0]]
-    model = MLP(2, [4, 3, 1], activation="tanh", seed=3)
-    for module in (model, model.layers[0], Neuron(2, "relu", seed=1)):
-        batched = module.forward_batch(X)
-        single = [module(x) for x in X]
-        assert len(batched) == len(single) == 3
-        for b_out, s_out in zip(batched, single):
-            b_list = b_out if isinstance(b_out, list) else [b_out]
-            s_list = s_out if isinstance(s_out, list) else [s_out]
-            for u, v in zip(b_list, s_list, strict=True):
-                z_u, z_v = (u.parents[0], v.parents[0]) if u.op != "wsum" else (u, v)
-                assert (u.data, u.op, u.local_grads) == (v.data, v.op, v.local_grads)
-                assert z_u.local_grads == z_v.local_grads
-                n = (len(z_u.parents) - 1) // 2
-                assert z_u.parents[:n] == z_v.parents[:n] and z_u.parents[-1] is z_v.parents[-1]
-    assert model.forward_batch([]) == []
-
-
-def test_forward_batch_names_the_sample_that_is_wrong() -> None:
-    model = MLP(2, [3, 1], seed=0)
-    with pytest.raises(ValueError, match=r"expects 2 inputs per sample, got 3 \(sample 1 "):
-        model.forward_batch([[1.0, 2.0], [1.0, 2.0, 3.0]])
-    with pytest.raises(TypeError, match=r"Value data must be an int or a float.*\(sample 0 "):
-        model.layers[0].forward_batch([[1.0, "2"]])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match="takes a list of samples, got float"):
-        model.forward_batch(1.0)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="list of 2 inputs"):
-        model.forward_batch([1.0, 2.0])  # type: ignore[list-item]
+def test_a_replaced_bias_or_weight_is_what_every_call_and_list_sees() -> None:
+    """micrograd's readers replace parameters by hand; nothing may keep the old ones."""
+    model = MLP(2, [3, 1], activation="sigmoid", seed=0)
+    neuron = model.layers[0].neurons[0]
+    x = [0.5, -1.0]
+    neuron.b = Value(5.0, "new bias")
+    neuron.w[1] = Value(-2.0, "new weight")
+    z = neuron.w[0].data * 0.5 + -2.0 * -1.0 + 5.0
+    expected = 1 / (1 + math.exp(-z))
+    assert neuron(x).data == pytest.approx(expected, abs=1e-15)
+    assert model.layers[0](x)[0].data == pytest.approx(expected, abs=1e-15)
+    hidden = [n(x).data for n in model.layers[0].neurons]
+    out = model(x)
+    assert isinstance(out, Value)
+    assert out.data == model.layers[1].neurons[0](hidden).data
+    parameters = model.parameters()
+    assert any(p is neuron.b for p in parameters) and any(p is neuron.w[1] for p in parameters)
+    assert model.state_dict()["L1.N0.b"] == 5.0 and model.state_dict()["L1.N0.w1"] == -2.0
+    out.backward()
+    assert neuron.b.grad != 0.0  # the new bias is in the graph, so an optimizer updates it
 
 
 def test_a_neuron_is_the_seeds_formula() -> None:
@@ -95,10 +83,10 @@ def test_a_neuron_is_the_seeds_formula() -> None:
 
 
 def test_weighted_sum_is_one_node_and_linear_adds_none() -> None:
-    z = Neuron(4, "linear", seed=0)([1.0, 2.0, 3.0, 4.0])
-    assert z.op == "wsum" and len(z.parents) == 4 + 4 + 1
-    a = Neuron(4, "tanh", seed=0)([1.0, 2.0, 3.0, 4.0])
-    assert a.op == "tanh" and a.parents[0].op == "wsum"
+    z = Neuron(4, "linear", seed=0)([Value(v) for v in (1.0, 2.0, 3.0, 4.0)])
+    assert z.op == "weighted_sum" and len(z.parents) == 4 + 4 + 1
+    a = Neuron(4, "tanh", seed=0)([Value(v) for v in (1.0, 2.0, 3.0, 4.0)])
+    assert a.op == "tanh" and a.parents[0].op == "weighted_sum"
 
 
 def test_parameters_have_readable_labels_and_structural_names() -> None:
@@ -169,7 +157,7 @@ def test_wrong_input_length_names_both_sizes() -> None:
         MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="Layer expects 4 inputs per sample, got 1"):
         Layer(4, 2, seed=0)([1.0])
-    with pytest.raises(ValueError, match="Neuron expects 3 inputs per sample, got 2"):
+    with pytest.raises(ValueError, match="weighted_sum: 3 weights but 2 inputs"):
         Neuron(3, seed=0)([1.0, 2.0])
     with pytest.raises(TypeError, match="list of 2 inputs"):
         MLP(2, [1], seed=0)(1.0)  # type: ignore[arg-type]

@@ -21,6 +21,10 @@ from nn.layers import MLP
 from nn.losses import get_loss
 from nn.manual import Sample, Target
 
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
 LOSSES = ["half_mse", "mse", "sse", "bce"]
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
 Batch = tuple[list[list[float]], list[list[float]]]
@@ -152,8 +156,8 @@ def test_a_one_neuron_chain_matches_the_seeds_product_of_five_factors() -> None:
     (w1,), b1 = model.layers[0].neurons[0].w, model.layers[0].neurons[0].b
     (w2,), b2 = model.layers[1].neurons[0].w, model.layers[1].neurons[0].b
     x, T = 0.8, 0.25
-    a1 = manual.sigmoid(w1.data * x + b1.data)
-    a2 = manual.sigmoid(w2.data * a1 + b2.data)
+    a1 = sigmoid(w1.data * x + b1.data)
+    a2 = sigmoid(w2.data * a1 + b2.data)
     factors = [a2 - T, a2 * (1 - a2), w2.data, a1 * (1 - a1), x]
     weight_grads, bias_grads = manual.backprop(model, [[x]], [T])
     assert weight_grads[0][0][0] == pytest.approx(math.prod(factors), rel=1e-14)
@@ -223,7 +227,7 @@ def test_bce_shortcut_equals_the_general_formula(a: float, t: float, m: int) -> 
 
 def test_output_delta_uses_the_shortcut_for_a_sigmoid_and_the_general_product_otherwise() -> None:
     z = [0.3, -1.2]
-    trace = manual.Trace(z=[[], z], a=[[0.5], [manual.sigmoid(z[0]), manual.sigmoid(z[1])]])
+    trace = manual.Trace(z=[[], z], a=[[0.5], [sigmoid(z[0]), sigmoid(z[1])]])
     shortcut = manual.output_delta("bce", ["sigmoid", "sigmoid"], trace, [1.0, 0.0], 4)
     a0, a1 = trace.a[1]
     assert shortcut == [(a0 - 1.0) / 4, a1 / 4]

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -94,3 +95,37 @@ def test_bad_settings_raise() -> None:
         Adam(p, eps=-1.0)
     with pytest.raises(TypeError, match="parameters must be Values, got float"):
         Adam([1.0])  # type: ignore[list-item]
+
+
+class Tripwire(Value):
+    """A parameter that sends Ctrl-C to the process the moment its new value is written."""
+
+    __slots__ = ()
+    armed = False
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "data" and Tripwire.armed:
+            Tripwire.armed = False
+            signal.raise_signal(signal.SIGINT)
+        super().__setattr__(name, value)
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9),
+                                  lambda ps: Adam(ps, lr=0.1)])
+def test_ctrl_c_during_a_step_leaves_it_whole(make: Any) -> None:
+    """Interrupted while writing the second of three parameters, the step still finishes."""
+    params = [Value(1.0), Tripwire(2.0), Value(3.0)]
+    reference = [Value(1.0), Value(2.0), Value(3.0)]
+    optimizer, expected = make(params), make(reference)
+    for p, q, g in zip(params, reference, (0.5, -1.0, 2.0)):
+        p.grad = q.grad = g
+    expected.step()
+    Tripwire.armed = True
+    with pytest.raises(KeyboardInterrupt):
+        optimizer.step()
+    assert [p.data for p in params] == [q.data for q in reference]
+    assert vars_of(optimizer) == vars_of(expected)
+
+
+def vars_of(optimizer: Any) -> dict[str, Any]:
+    return {k: v for k, v in vars(optimizer).items() if k != "params"}

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import math
 import sys
+from typing import Any
 
 import pytest
 
+from autograd import Value, is_grad_enabled
 from nn import MLP, SGD, Adam, accuracy, evaluate, fit, predict, train_step
 from nn.data import make_division, make_moons, make_xor, train_test_split
 from nn.losses import half_mse
-from nn.training import label_threshold, mean_absolute_error
+from nn.metrics import label_threshold, mean_absolute_error
 
 
 def test_train_step_is_one_gradient_step_by_the_seeds_formulas() -> None:
@@ -135,3 +137,54 @@ def test_progress_bar_shows_on_stderr_and_is_skipped_without_tqdm(
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # as if tqdm were not installed
     history = fit(MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=True)
     assert history.epochs == 2 and capsys.readouterr().err == ""
+
+
+def test_train_step_takes_a_loss_by_name() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    twin = MLP(2, [2, 1], seed=0)
+    X, y = [[0.5, -1.0], [1.0, 2.0]], [1.0, 0.0]
+    by_name = train_step(model, "half_mse", SGD(model.parameters(), lr=0.1), X, y)
+    by_function = train_step(twin, half_mse, SGD(twin.parameters(), lr=0.1), X, y)
+    assert by_name == by_function
+    assert model.state_dict() == twin.state_dict()
+
+
+def test_a_non_finite_loss_stops_fit_before_that_step_updates_anything() -> None:
+    X, y = [[0.5, 1.0], [1.0, -1.0], [0.0, 2.0], [2.0, 0.5]], [0.0, 1.0, 1.0, 0.0]
+    model = MLP(2, [2, 1], seed=0)
+    calls = []
+
+    def loss(preds: list[Any], targets: list[Any]) -> Value:
+        if is_grad_enabled():  # a training step, not the epoch's score
+            calls.append(len(calls))
+        cost = half_mse(preds, targets)
+        return cost * math.nan if len(calls) == 3 and is_grad_enabled() else cost
+
+    with pytest.raises(FloatingPointError, match=r"fit: epoch 2, step 1: the loss is nan"):
+        fit(model, X, y, loss=loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=3,
+            batch_size=2, progress=False)
+    twin = MLP(2, [2, 1], seed=0)  # two steps of epoch 1, nothing of the third
+    fit(twin, X, y, loss="half_mse", optimizer=SGD(twin.parameters(), lr=0.1), epochs=1,
+        batch_size=2, progress=False)
+    assert model.state_dict() == twin.state_dict()
+
+
+def test_ctrl_c_stops_fit_at_a_step_boundary_with_the_history_so_far() -> None:
+    X, y = make_xor(8, noise=0.0, seed=0)
+    model = MLP(2, [3, 1], seed=1)
+    steps = []
+
+    def loss(preds: list[Any], targets: list[Any]) -> Value:
+        if is_grad_enabled():  # a training step, not the epoch's score
+            steps.append(1)
+        if len(steps) == 5:  # in epoch 3, after the forward pass of its first step
+            raise KeyboardInterrupt
+        return half_mse(preds, targets)
+
+    history = fit(model, X, y, loss=loss, optimizer=SGD(model.parameters(), lr=0.5),
+                  epochs=10, batch_size=4, progress=False)
+    assert history.interrupted and history.epochs == 2
+    twin = MLP(2, [3, 1], seed=1)
+    fit(twin, X, y, loss="half_mse", optimizer=SGD(twin.parameters(), lr=0.5), epochs=2,
+        batch_size=4, progress=False)
+    assert model.state_dict() == twin.state_dict()

@@ -1,4 +1,4 @@
-"""Backpropagation derived by hand: the four equations, in plain Python floats.
+"""The four equations of backpropagation, in plain Python floats.
 
 This module never builds a `Value` graph. It reads the numbers out of a model (`w.data`, `b.data`)
 and applies the chain rule the way it is written on paper, so its answers can be set beside
@@ -15,12 +15,12 @@ Notation (DESIGN.md): layers are numbered l = 1 .. L, and a0 is the input x.
 
 `*` is element by element. With m samples, C is a sum over samples (each loss carries its 1/m),
 so the gradient is the sum of the per-sample gradients: their average, for the averaged losses.
-f' for each activation and dC/da for each loss are in `nn.derivatives`. Python lists count from
-0: `weight_grads[l - 1]` is dC/dW_l, for `model.layers[l - 1]`.
+f and f' by hand come from the table in `nn.activations`, dC/da from the losses'. Python lists
+count from 0: `weight_grads[l - 1]` is dC/dW_l, for `model.layers[l - 1]`.
 """
 
 # The names are the notation: X, Y, L, T, a_L, dE_da, and l for a layer.
-# ruff: noqa: N803, N806, N815, E741
+# ruff: noqa: N803, N806, E741
 
 from __future__ import annotations
 
@@ -29,20 +29,27 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from autograd import Value
-from autograd.draw_model import NeuronLike
-from nn.derivatives import (
-    ACTIVATIONS,
-    LOSS_SLOPES,
-    activation_and_slope,
-    loss_slope,
-    sigmoid,
-)
+from nn.activations import get_activation
+from nn.derivatives import LOSS_SLOPES, loss_slope
 
 Number = float | int | Value
 Sample = Sequence[Number] | Number
 Target = Sequence[Number] | Number
 WeightGrads = list[list[list[float]]]
 BiasGrads = list[list[float]]
+
+
+class NeuronLike(Protocol):
+    """What a neuron must have to be backpropagated by hand: z = w·x + b, a = activation(z)."""
+
+    @property
+    def w(self) -> Sequence[Value]: ...
+
+    @property
+    def b(self) -> Value: ...
+
+    @property
+    def activation(self) -> str: ...
 
 
 class LayerLike(Protocol):
@@ -88,7 +95,7 @@ def forward(model: ModelLike, x: Sequence[float]) -> Trace:
     for layer in model.layers:
         z_l, a_l = [], []
         for neuron in layer.neurons:
-            f, _ = activation_and_slope(neuron.activation)
+            f = get_activation(neuron.activation).f
             if len(neuron.w) != len(a[-1]):
                 raise ValueError(
                     f"nn.manual: layer {len(a)} expects {len(neuron.w)} inputs, "
@@ -109,7 +116,7 @@ def activation_slopes(model: ModelLike, trace: Trace) -> list[list[float]]:
     slopes: list[list[float]] = [[]]
     for layer, z_l, a_l in zip(model.layers, trace.z[1:], trace.a[1:]):
         slopes.append([
-            activation_and_slope(neuron.activation)[1](z, a)
+            get_activation(neuron.activation).slope(z, a)
             for neuron, z, a in zip(layer.neurons, z_l, a_l)
         ])
     return slopes
@@ -140,7 +147,7 @@ def output_delta(
         if loss == "bce" and activations[j] == "sigmoid":
             delta.append((a_j - t_j) / m)
         else:
-            _, f_prime = activation_and_slope(activations[j])
+            f_prime = get_activation(activations[j]).slope
             delta.append(loss_slope(loss, a_j, t_j, m) * f_prime(z_j, a_j))
     return delta
 
@@ -156,7 +163,7 @@ def hidden_delta(
     """
     delta = []
     for k, (z_k, a_k) in enumerate(zip(z, a)):
-        _, f_prime = activation_and_slope(activations[k])
+        f_prime = get_activation(activations[k]).slope
         back = 0.0
         for neuron, delta_j in zip(layer_above.neurons, delta_above):
             back += neuron.w[k].data * delta_j
@@ -188,11 +195,6 @@ def backprop(
     own deltas; the 1/m of the loss makes the sum an average. `loss` is one of `half_mse`, `mse`,
     `sse`, `bce`, `hinge` (see `output_delta` for the bce shortcut); any other raises ValueError.
 
-        >>> from nn import MLP
-        >>> model = MLP(2, [3, 1], seed=0)
-        >>> weight_grads, bias_grads = backprop(model, [[0.5, -1.0]], [1.0])
-        >>> len(weight_grads[0]), len(weight_grads[0][0]), len(bias_grads[1])
-        (3, 2, 1)
     """
     if loss not in LOSS_SLOPES:
         raise ValueError(f"nn.manual: unknown loss {loss!r}; known: {sorted(LOSS_SLOPES)}")
@@ -216,69 +218,18 @@ def backprop(
     return weight_grads, bias_grads
 
 
-# ---------------------------------------------------------------------------------------------
-# the first seed's single neuron, factor by factor
-
-
-@dataclass(frozen=True)
-class NeuronWalkthrough:
-    """One sigmoid neuron with E = 1/2 (a - T)^2, differentiated one chain-rule factor at a time.
-
-    z = Σ_k w_k a_prev[k] + b,  a = sigmoid(z);
-    dE/da = a - T,  da/dz = a(1 - a),  dz/dw_k = a_prev[k],  dz/db = 1;
-    dE/dw_k = dE/da * da/dz * dz/dw_k  and  dE/db = dE/da * da/dz * dz/db.
-    """
-
-    z: float
-    a: float
-    E: float
-    dE_da: float
-    da_dz: float
-    dz_dw: tuple[float, ...]
-    dz_db: float
-    dE_dw: tuple[float, ...]
-    dE_db: float
-
-
-def single_neuron(
-    w: Sequence[float], b: float, a_prev: Sequence[float], T: float
-) -> NeuronWalkthrough:
-    """The three factors of the chain rule for one sigmoid neuron and their products."""
-    if len(w) != len(a_prev):
-        raise ValueError(f"single_neuron: {len(w)} weights but {len(a_prev)} inputs a_prev")
-    z = b + sum(w_k * x_k for w_k, x_k in zip(w, a_prev))
-    a = sigmoid(z)
-    dE_da = a - T
-    da_dz = a * (1.0 - a)
-    dz_dw = tuple(float(x_k) for x_k in a_prev)
-    dz_db = 1.0
-    return NeuronWalkthrough(
-        z=z,
-        a=a,
-        E=0.5 * (a - T) ** 2,
-        dE_da=dE_da,
-        da_dz=da_dz,
-        dz_dw=dz_dw,
-        dz_db=dz_db,
-        dE_dw=tuple(dE_da * da_dz * x_k for x_k in dz_dw),
-        dE_db=dE_da * da_dz * dz_db,
-    )
-
-
 __all__ = [
-    "ACTIVATIONS",
-    "LOSS_SLOPES",
-    "NeuronWalkthrough",
+    "LayerLike",
+    "ModelLike",
+    "NeuronLike",
+    "Sample",
+    "Target",
     "Trace",
-    "activation_and_slope",
     "activation_slopes",
     "as_floats",
     "backprop",
     "deltas",
     "forward",
     "hidden_delta",
-    "loss_slope",
     "output_delta",
-    "sigmoid",
-    "single_neuron",
 ]

@@ -1,0 +1,65 @@
+"""no_grad: a context manager and a decorator, written either way, and per thread."""
+
+from __future__ import annotations
+
+import threading
+
+from autograd import Value, is_grad_enabled, no_grad
+
+
+def test_no_grad_as_bare_and_called_decorator() -> None:
+    @no_grad
+    def bare(v: Value) -> Value:
+        return v * 2
+
+    @no_grad()
+    def called(v: Value) -> Value:
+        return v * 2
+
+    for f in (bare, called):
+        out = f(Value(1.5))
+        assert (out.data, out.parents, out.op) == (3.0, (), "")
+    assert bare.__name__ == "bare"
+    assert (Value(1.0) * 2).parents != ()  # outside, recording again
+
+
+def test_no_grad_decorates_methods() -> None:
+    class Model:
+        scale = 3.0
+
+        @no_grad
+        def predict(self, v: Value) -> Value:
+            return v * self.scale
+
+    assert Model().predict(Value(2.0)).parents == ()
+
+
+def test_grad_mode_is_per_thread() -> None:
+    inside = threading.Event()
+    release = threading.Event()
+    seen: list[bool] = []
+
+    def worker() -> None:
+        with no_grad():
+            inside.set()
+            release.wait(5)
+            seen.append(is_grad_enabled())
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    inside.wait(5)
+    a = Value(2.0)
+    recorded = a * a  # this thread records while the other is inside no_grad
+    release.set()
+    thread.join(5)
+    assert recorded.parents == (a, a) and is_grad_enabled()
+    assert seen == [False]
+
+
+def test_no_grad_restores_the_mode_after_an_exception() -> None:
+    try:
+        with no_grad():
+            raise RuntimeError("inside")
+    except RuntimeError:
+        pass
+    assert is_grad_enabled()
