@@ -2,7 +2,7 @@
 
     chainrule graph "tanh(a*b + c)" --set a=2 b=-3 c=1 -o graph.svg
 
-The expression is parsed safely (see `autograd.expression`: numbers, names, + - * / **, unary
+The expression is parsed safely (see `nn.commands.expression`: numbers, names, + - * / **, unary
 minus and exp, log, tanh, sigmoid, relu, abs; nothing is passed to eval). Each name is a leaf set
 with --set; the command runs backward() from the result, prints the gradient of every name and
 writes the diagram. The output's suffix picks the format: .svg, .png, .pdf (rendered by graphviz's
@@ -20,7 +20,7 @@ from autograd import Value, topological_order
 from autograd.draw import DEFAULT_MAX_NODES, draw, save
 from autograd.draw_output import DotNotFoundError
 from autograd.draw_style import Options
-from autograd.expression import ALLOWED, evaluate, parse_assignments
+from nn.commands.expression import ALLOWED, evaluate, parse_assignments
 
 
 def run(args: argparse.Namespace) -> int:
