@@ -18,13 +18,11 @@ import os
 import sys
 from dataclasses import dataclass
 
+from nn.commands.options import add_activations, add_loss, add_seed, layer_sizes
 from nn.data import Dataset, make_division, make_moons, make_xor, train_test_split
 from nn.layers import MLP
-from nn.losses import LOSSES
 from nn.optim import SGD, Adam, Optimizer
 from nn.training import History, evaluate, fit
-
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "linear")
 
 
 @dataclass(frozen=True)
@@ -63,17 +61,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--noise", type=float, default=0.1, metavar="STD",
                         help="standard deviation of the noise added to moons and xor "
                         "(default: 0.1)")
-    parser.add_argument("--hidden", type=_sizes, default=[16, 16], metavar="SIZES",
+    parser.add_argument("--hidden", type=layer_sizes, default=[16, 16], metavar="SIZES",
                         help="hidden layer sizes, comma separated; the output layer (1 neuron) "
-                        "is added (default: 16,16)")
-    parser.add_argument("--activation", choices=ACTIVATION_NAMES, default="tanh",
-                        help="activation of the hidden layers (default: tanh)")
-    parser.add_argument("--output-activation", choices=ACTIVATION_NAMES, default=None,
-                        help="activation of the output layer (default: sigmoid; linear "
-                        "with --loss hinge)")
-    parser.add_argument("--loss", choices=sorted(LOSSES), default=None,
-                        help="loss function (default: bce, half_mse for division); hinge maps "
-                        "labels to -1/+1 and needs a tanh or linear output")
+                        "is added; '' for none (default: 16,16)")
+    add_activations(parser, "tanh", "sigmoid; linear with --loss hinge")
+    add_loss(parser, None, "loss function (default: bce, half_mse for division); hinge maps "
+             "labels to -1/+1 and needs a tanh or linear output")
     parser.add_argument("--optimizer", choices=("adam", "sgd"), default="adam",
                         help="Adam, or SGD with --momentum (default: adam)")
     parser.add_argument("--lr", type=float, default=None,
@@ -87,9 +80,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                         "(default: 20)")
     parser.add_argument("--test-fraction", type=float, default=0.2, metavar="F",
                         help="share of the samples held out for testing (default: 0.2)")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="seed for the data, the split, the initial weights and the "
-                        "batches (default: 0)")
+    add_seed(parser, "the data, the split, the initial weights and the batches")
     parser.add_argument("--out", default=None, metavar="DIR",
                         help="output folder for the plots and model.json (default: "
                         "out/<dataset>)")
@@ -193,16 +184,3 @@ def _optimizer(args: argparse.Namespace, model: MLP) -> Optimizer:
         lr = 0.5 if args.lr is None else args.lr
         return SGD(model.parameters(), lr=lr, momentum=args.momentum)
     return Adam(model.parameters(), lr=0.02 if args.lr is None else args.lr)
-
-
-def _sizes(text: str) -> list[int]:
-    """'16,16' -> [16, 16], for --hidden; '' means no hidden layer."""
-    try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated layer sizes like 16,16, got {text!r}"
-        ) from None
-    if any(size < 1 for size in sizes):
-        raise argparse.ArgumentTypeError(f"layer sizes must be at least 1, got {text!r}")
-    return sizes

@@ -80,7 +80,12 @@ def test_bad_options_exit_with_status_2_and_a_message(capsys: pytest.CaptureFixt
     assert "test_fraction must be in (0, 1), got 1.5" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _parser().parse_args(["train", "--hidden", "16,x"])
-    assert "comma-separated layer sizes" in capsys.readouterr().err
+    assert "'x' in '16,x' is not a whole number" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _parser().parse_args(["train", "--hidden", "16,0"])
-    assert "layer sizes must be at least 1" in capsys.readouterr().err
+    assert "layer sizes must be at least 1, got 0" in capsys.readouterr().err
+    for sizes in ("16,,16", "16,", ",16"):
+        with pytest.raises(SystemExit):
+            _parser().parse_args(["train", "--hidden", sizes])
+        assert f"layer sizes {sizes!r} have an empty entry" in capsys.readouterr().err
+    assert _parser().parse_args(["train", "--hidden", ""]).hidden == []
