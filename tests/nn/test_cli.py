@@ -27,6 +27,26 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def test_no_command_prints_the_help_and_says_its_exit_status() -> None:
+    done = chainrule()
+    assert done.returncode == 2
+    help_text = _flat(done.stdout)
+    assert help_text.startswith("usage: chainrule")
+    for command in ("train", "check", "explain", "graph"):
+        assert command in help_text
+    assert "prints this help and exits with status 2" in help_text
+    assert "Traceback" not in done.stderr
+
+
+def test_version_is_the_package_version() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    declared = re.search(r'^version = "([^"]+)"$', pyproject, re.MULTILINE)
+    assert declared is not None
+    done = chainrule("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"chainrule {declared.group(1)}"
+
+
 @pytest.mark.parametrize("command", ["train", "check", "explain"])
 def test_every_option_of_every_command_says_what_it_does_and_seed_its_default(
     command: str,
