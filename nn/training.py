@@ -208,7 +208,7 @@ def fit(
             history.test_metric.append(scores.value)
         history.seconds.append(time.perf_counter() - start)
         if progress and hasattr(bar, "set_postfix"):
-            bar.set_postfix(loss=f"{history.train_loss[-1]:.4f}",
+            bar.set_postfix(loss=f"{history.train_loss[-1]:.4g}",
                             **{metric: f"{history.train_metric[-1]:.3f}"})
     return history
 

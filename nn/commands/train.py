@@ -14,6 +14,7 @@ decision_boundary.png (classification) or predictions.png (division), and model.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from nn.data import Dataset, make_division, make_moons, make_xor, train_test_spl
 from nn.layers import MLP
 from nn.optim import SGD, Adam, Optimizer
 from nn.training import History, evaluate, fit
+
+# hinge = max(0, 1 - t a) with t in {-1, +1}: the outputs must be able to go below zero.
+HINGE_OUTPUTS = ("tanh", "linear")
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--out", default=None, metavar="DIR",
                         help="output folder for the plots and model.json (default: "
                         "out/<dataset>)")
-    parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument("--no-plots", action="store_true",
+                        help="skip the PNG plots (skipped anyway, with a notice, when "
+                        "matplotlib is not installed)")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="hide the progress bar (shown only when stderr is a terminal "
+                        "and tqdm is installed)")
     parser.set_defaults(run=run)
 
 
@@ -109,11 +117,16 @@ def _train(args: argparse.Namespace) -> int:
     output_activation = args.output_activation or (
         "linear" if loss == "hinge" else task.output_activation
     )
-    model = MLP(2, [*args.hidden, 1], activation=args.activation,
-                output_activation=output_activation, seed=args.seed)
     if loss == "bce" and output_activation != "sigmoid":
         raise ValueError(f"--loss bce needs a sigmoid output, not {output_activation!r}: "
                          "its predictions must be probabilities")
+    if loss == "hinge" and output_activation not in HINGE_OUTPUTS:
+        raise ValueError(f"--loss hinge needs a tanh or linear output, not "
+                         f"{output_activation!r}: it scores outputs against labels -1 and +1, "
+                         f"and a {output_activation} output cannot go below 0")
+    plots = not args.no_plots and _plots_possible()
+    model = MLP(2, [*args.hidden, 1], activation=args.activation,
+                output_activation=output_activation, seed=args.seed)
     optimizer = _optimizer(args, model)
     epochs = task.epochs if args.epochs is None else args.epochs
     batch_size = args.batch_size or None
@@ -123,7 +136,7 @@ def _train(args: argparse.Namespace) -> int:
           f"batch size {batch_size or len(X_train)}")
     history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=epochs,
                   batch_size=batch_size, X_test=X_test, y_test=y_test, metric=task.metric,
-                  seed=args.seed, progress=not args.no_progress)
+                  seed=args.seed, progress=not args.no_progress and sys.stderr.isatty())
     train = evaluate(model, X_train, y_train, loss, task.metric)
     test = evaluate(model, X_test, y_test, loss, task.metric)
     print(f"train {train}")
@@ -137,7 +150,7 @@ def _train(args: argparse.Namespace) -> int:
     os.makedirs(folder, exist_ok=True)
     written = [os.path.join(folder, "model.json")]
     model.save(written[0])
-    if not args.no_plots:
+    if plots:
         written.extend(_plots(args.dataset, model, history, folder,
                               X_train, y_train, X_test, y_test))
     print("wrote " + ", ".join(written))
@@ -169,6 +182,15 @@ def _plots(
         plot_decision_boundary(model, X_train, y_train, paths[1], title=f"{dataset} "
                                "(hollow: test samples)", X_test=X_test, y_test=y_test)
     return paths
+
+
+def _plots_possible() -> bool:
+    """True when matplotlib is installed; else a one-line notice that the plots are skipped."""
+    if importlib.util.find_spec("matplotlib") is not None:
+        return True
+    print("chainrule train: skipping the plots: matplotlib is not installed "
+          "(pip install 'chainrule[plots]'; --no-plots silences this)", file=sys.stderr)
+    return False
 
 
 def _dataset(name: str, samples: int, noise: float, seed: int) -> Dataset:

@@ -90,3 +90,19 @@ def test_layer_sizes_with_an_empty_entry_are_refused(argv: list[str], message: s
     done = chainrule(*argv)
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_hinge_with_a_sigmoid_output_is_refused(tmp_path: Path) -> None:
+    done = chainrule("train", "--loss", "hinge", "--output-activation", "sigmoid",
+                     "--out", str(tmp_path))
+    assert done.returncode == 2
+    assert "--loss hinge needs a tanh or linear output, not 'sigmoid'" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # refused before any work
+
+
+def test_training_into_a_log_writes_no_progress_bar(tmp_path: Path) -> None:
+    done = chainrule("train", "--dataset", "xor", "--epochs", "40", "--no-plots",
+                     "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "train loss" in done.stdout and "\r" not in done.stdout
