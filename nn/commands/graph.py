@@ -13,6 +13,7 @@ written, 2 for a bad expression or --set, 1 when it could not be rendered (dot m
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -22,10 +23,19 @@ from autograd.draw_output import DotNotFoundError
 from autograd.draw_style import Options
 from nn.commands.expression import ALLOWED, evaluate, parse_assignments
 
+GRAPHVIZ_MISSING = (
+    "chainrule graph: drawing needs the graphviz Python package, which is not installed: "
+    "pip install 'chainrule[graph]' (images also need graphviz's dot program; .dot files do not)"
+)
+
 
 def run(args: argparse.Namespace) -> int:
     """Parse, evaluate, backpropagate, draw; the exit status."""
+    if importlib.util.find_spec("graphviz") is None:
+        print(GRAPHVIZ_MISSING, file=sys.stderr)
+        return 1
     try:
+        args.expression, args.set = _expression_and_assignments(args.expression, args.set)
         values = parse_assignments(args.set)
         out = evaluate(args.expression, values)
         out.backward()
@@ -68,6 +78,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _expression_and_assignments(
+    expression: str | None, items: list[str]
+) -> tuple[str, list[str]]:
+    """The expression and the NAME=VALUE items, wherever on the line the expression was typed.
+
+    `--set` takes every word after it, so `--set a=2 b=3 'a*b'` hands it the expression too;
+    the one item that is not NAME=VALUE is then the expression.
+    """
+    if expression is not None:
+        return expression, items
+    candidates = [item for item in items if "=" not in item]
+    if len(candidates) == 1:
+        return candidates[0], [item for item in items if item is not candidates[0]]
+    found = f" ({', '.join(map(repr, candidates))} all look like one)" if candidates else ""
+    raise ValueError(f"no EXPRESSION given{found}; write one before --set, e.g. "
+                     "chainrule graph 'a*b + c' --set a=2 b=-3 c=1")
+
+
 def _leaves(out: Value) -> list[Value]:
     """The leaves of out's graph, in the order the diagram lists them."""
     return [node for node in topological_order(out) if not node.parents]
@@ -79,16 +107,19 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "graph",
         help="draw an expression's computation graph with its gradients",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
-        epilog=f"Allowed in EXPRESSION: {ALLOWED}. An expression starting with '-' goes after "
-        "'--', e.g. chainrule graph --set a=1 -- '-a*a'.",
+        epilog=f"Allowed in EXPRESSION: {ALLOWED}. The expression may come before or after "
+        "the --set values. One starting with '-' goes after '--', e.g. "
+        "chainrule graph --set a=1 -- '-a*a'.",
     )
-    parser.add_argument("expression", metavar="EXPRESSION", help="e.g. 'tanh(a*b + c)'")
+    parser.add_argument("expression", metavar="EXPRESSION", nargs="?",
+                        help="e.g. 'tanh(a*b + c)'")
     parser.add_argument("--set", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
                         help="the value of each name, e.g. --set a=2 b=-3 c=1")
     parser.add_argument("-o", "--output", default="graph.svg",
                         help="file to write: .svg, .png, .pdf or .dot (default graph.svg)")
     parser.add_argument("--source", action="store_true",
-                        help="write the DOT source (.dot) instead of an image; needs no dot")
+                        help="write the DOT source (.dot) instead of an image; needs the "
+                        "graphviz Python package but not the dot program")
     parser.add_argument("--rankdir", choices=["LR", "TB"], default="LR",
                         help="layout: left to right (default) or top to bottom")
     parser.add_argument("--local", action=argparse.BooleanOptionalAction, default=True,

@@ -106,3 +106,20 @@ def test_training_into_a_log_writes_no_progress_bar(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "train loss" in done.stdout and "\r" not in done.stdout
+
+
+def test_graph_finds_the_expression_typed_after_set(tmp_path: Path) -> None:
+    out = tmp_path / "g.dot"
+    done = chainrule("graph", "--set", "a=2", "b=3", "a*b", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "a*b = 6" in done.stdout and "d/da = 3" in done.stdout and "d/db = 2" in done.stdout
+    assert out.read_text().startswith("digraph")
+
+
+def test_graph_without_any_expression_says_where_to_put_one(tmp_path: Path) -> None:
+    done = chainrule("graph", "--set", "a=2", "b=3", "-o", str(tmp_path / "g.dot"))
+    assert done.returncode == 2
+    assert "no EXPRESSION given; write one before --set" in done.stderr
+    done = chainrule("graph", "--set", "a=2", "a*a", "a+a", "-o", str(tmp_path / "g.dot"))
+    assert done.returncode == 2
+    assert "('a*a', 'a+a' all look like one)" in done.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import math
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,17 @@ def test_a_model_shows_its_architecture_in_jupyter(dot: str) -> None:
     svg = ElementTree.fromstring(str(bundle["image/svg+xml"]))
     texts = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
     assert "sigmoid" in texts
+
+
+@pytest.mark.parametrize("extra", [[], ["--source"]])
+def test_without_the_graphviz_package_it_says_what_to_install_before_any_work(
+    extra: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # as if it were not installed
+    assert run("a*a", "--set", "a=3", "-o", str(tmp_path / "g.dot"), *extra) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing computed, nothing printed
+    assert "graphviz Python package" in captured.err
+    assert "pip install 'chainrule[graph]'" in captured.err
+    assert list(tmp_path.iterdir()) == []
