@@ -149,4 +149,6 @@ def _loss(name: str) -> Loss:
     return loss
 
 
-__all__ = ["Difference", "LayerReport", "compare", "parameters_by_layer", "random_batch"]
+__all__ = [
+    "Difference", "LayerReport", "Tolerance", "compare", "parameters_by_layer", "random_batch",
+]
