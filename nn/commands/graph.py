@@ -24,15 +24,18 @@ from autograd.draw_style import Options
 from nn.commands.expression import ALLOWED, evaluate, parse_assignments
 
 GRAPHVIZ_MISSING = (
-    "chainrule graph: drawing needs the graphviz Python package, which is not installed: "
-    "pip install 'chainrule[graph]' (images also need graphviz's dot program; .dot files do not)"
+    "chainrule graph: writing {path} needs the graphviz Python package, which is not installed: "
+    "pip install 'chainrule[graph]' (.png and .pdf also need graphviz's dot program; .dot does not)"
 )
 
 
 def run(args: argparse.Namespace) -> int:
     """Parse, evaluate, backpropagate, draw; the exit status."""
-    if importlib.util.find_spec("graphviz") is None:
-        print(GRAPHVIZ_MISSING, file=sys.stderr)
+    path = Path(args.output)
+    if args.source and path.suffix.lower() not in (".dot", ".gv"):
+        path = path.with_suffix(".dot")
+    if path.suffix.lower() != ".svg" and importlib.util.find_spec("graphviz") is None:
+        print(GRAPHVIZ_MISSING.format(path=path), file=sys.stderr)
         return 1
     try:
         args.expression, args.set = _expression_and_assignments(args.expression, args.set)
@@ -57,14 +60,14 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, ArithmeticError) as error:
         print(f"chainrule graph: error: {error}", file=sys.stderr)
         return 2
+    except ImportError as error:  # a drawing package the .svg path needs is missing
+        print(f"chainrule graph: {error}", file=sys.stderr)
+        return 1
     number = Options(number_format=args.number_format).number
     print(f"{args.expression.strip()} = {number(out.data)}")
     for leaf in _leaves(out):
         if leaf.label in values:
             print(f"  d/d{leaf.label} = {number(leaf.grad)}")
-    path = Path(args.output)
-    if args.source and path.suffix.lower() not in (".dot", ".gv"):
-        path = path.with_suffix(".dot")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         written = save(diagram, path)
