@@ -6,11 +6,16 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: test lint typecheck pytest demo bench clean
 
+# setuptools explains at length that an editable install is editable: the filter hides only that.
 $(STAMP): pyproject.toml
+	@echo "make: creating the virtual environment $(VENV) with $(PYTHON) ..."
 	$(PYTHON) -m venv $(VENV)
+	@echo "make: upgrading pip in $(VENV) ..."
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@echo "make: installing chainrule (editable) and its test tools into $(VENV); quiet, ~30 s ..."
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+	@echo "make: $(VENV) is ready; PyTorch, the tests' oracle, is separate: see the README"
 
 test: lint typecheck pytest
 
@@ -29,6 +34,8 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'micrograd==0.1.0' 'torch==2.13.0'
 	$(BIN)/python benchmarks/run_all.py
+	@echo "make: figures in out/bench (ignored by git); to publish them in the README:" \
+	      "$(BIN)/python benchmarks/run_all.py --out docs/bench, then commit docs/bench"
 
 clean:
-	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) out build *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis

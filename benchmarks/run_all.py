@@ -1,9 +1,13 @@
 """Run every benchmark, then write the Markdown table, the JSON figures and the scaling plot.
 
-    python benchmarks/run_all.py            # full run, ~6 min: docs/bench/latest.md, scaling.png
-    python benchmarks/run_all.py --quick    # ~1.5 min, fewer sizes and steps: out/bench/
+    python benchmarks/run_all.py                    # full run, ~6 min: out/bench/latest.md, ...
+    python benchmarks/run_all.py --quick            # ~1.5 min, fewer sizes and steps
+    python benchmarks/run_all.py --out docs/bench   # the figures the README shows, to commit
 
-`make bench` runs the full version. The figures depend on the machine; the table says which.
+`make bench` runs the full version. It writes into out/bench, which git ignores, so measuring
+never changes a tracked file; the published figures in docs/bench change only when someone
+chooses to write them there and commit them. The figures depend on the machine; the table says
+which.
 """
 
 from __future__ import annotations
@@ -22,14 +26,18 @@ import profile_engine
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def parse_args() -> argparse.Namespace:
+DEFAULT_OUT = ROOT / "out" / "bench"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer sizes and steps (~1.5 min)")
     parser.add_argument("--no-freeze", action="store_true",
                         help="do not gc.freeze() the objects that exist before timing")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="where to write (default docs/bench, or out/bench with --quick)")
-    return parser.parse_args()
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="where to write (default out/bench, ignored by git; "
+                        "--out docs/bench for the figures the README shows)")
+    return parser.parse_args(argv)
 
 
 def plot(engine_results: dict[str, Any], demo_results: dict[str, Any], path: Path) -> None:
@@ -75,11 +83,12 @@ def plot(engine_results: dict[str, Any], demo_results: dict[str, Any], path: Pat
 def report(info: dict[str, str], args: argparse.Namespace, seconds: float,
            engine_md: str, demo_md: str, profile_md: str, png: str) -> str:
     command = "python benchmarks/run_all.py" + (" --quick" if args.quick else "") + (
-        " --no-freeze" if args.no_freeze else "")
+        " --no-freeze" if args.no_freeze else "") + (
+        "" if args.out == DEFAULT_OUT else f" --out {_shown(args.out)}")
     machine = "\n".join(f"| {key} | {value} |" for key, value in info.items())
     return f"""# Benchmarks: chainrule against micrograd and PyTorch
 
-Written by `{command}` (`make bench`) in {seconds / 60:.1f} minutes{
+Written by `{command}` in {seconds / 60:.1f} minutes{
     " (a --quick run: fewer sizes and steps)" if args.quick else ""}.
 
 | machine | |
@@ -107,9 +116,17 @@ torch runs on one thread. Gradients and parameters are checked to agree between 
 """
 
 
+def _shown(path: Path) -> str:
+    """`path` relative to the checkout when it is inside it, for the report's command line."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def main() -> None:
     args = parse_args()
-    out = args.out or (ROOT / ("out/bench" if args.quick else "docs/bench"))
+    out = args.out
     out.mkdir(parents=True, exist_ok=True)
     import micrograd.nn  # noqa: F401 - imported before the heap is frozen
     import torch  # noqa: F401

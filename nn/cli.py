@@ -9,8 +9,18 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 COMMANDS = ("train", "check", "explain", "graph")
+NO_COMMAND_STATUS = 2
+
+
+def version() -> str:
+    """The installed chainrule's version, from the package metadata."""
+    try:
+        return metadata.version("chainrule")
+    except metadata.PackageNotFoundError:
+        return "unknown (chainrule is not installed; pip install -e . in the checkout)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,8 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="chainrule",
         description="See backpropagation work: train small networks, check autograd against "
         "hand-derived gradients, and draw computation graphs.",
+        epilog="`chainrule COMMAND --help` describes each command. Run without a command, "
+        f"chainrule prints this help and exits with status {NO_COMMAND_STATUS}.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument("--version", action="version", version=f"chainrule {version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"nn.commands.{name}").register(commands)
     return parser
@@ -28,7 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the return value is the process's exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return NO_COMMAND_STATUS
     status: int = args.run(args)
     return status
 

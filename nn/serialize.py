@@ -7,7 +7,9 @@
 
 Floats are written with `repr`, which reads back as the identical float: a round trip is exact.
 `save` writes a temporary file next to the target and renames it over the target (`os.replace`
-is atomic), so a crash mid-save never leaves a half-written model. `load` reads and checks the
+is atomic), so a crash mid-save never leaves a half-written model. The file gets the mode any
+program's new file would get (0o666 less the umask, so usually 0o644), and saving over an
+existing file keeps that file's mode. `load` reads and checks the
 whole file before touching the model: a missing, corrupt, truncated or mismatched file raises
 `ValueError` saying which, and the model keeps every parameter it had.
 """
@@ -17,7 +19,8 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import secrets
+import stat
 from typing import TYPE_CHECKING, Any
 
 from nn.module import checked_state
@@ -42,17 +45,38 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         "parameters": state,
     }
     text = json.dumps(document, indent=1) + "\n"
-    directory = os.path.dirname(os.fspath(path)) or "."
-    fd, temporary = tempfile.mkstemp(prefix=".chainrule-", suffix=".tmp", dir=directory)
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None
+    fd, temporary = _new_file_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _new_file_beside(path: str | os.PathLike[str]) -> tuple[int, str]:
+    """A new empty file in `path`'s folder, open for writing, and its name.
+
+    It is created with mode 0o666 so that the umask decides its permissions, as for any new
+    file (`tempfile.mkstemp` would make it 0o600, owner-only, whatever the umask says).
+    """
+    directory = os.path.dirname(os.fspath(path)) or "."
+    for _ in range(100):
+        temporary = os.path.join(directory, f".chainrule-{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"cannot make a temporary file in {directory!r}: every name was taken")
 
 
 def read(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -168,7 +168,7 @@ def fit(
                 test = evaluate(model, X_test, y_test, loss_fn, metric, threshold)
             history.record(train, test, time.perf_counter() - start)
             if progress and hasattr(bar, "set_postfix"):
-                bar.set_postfix(loss=f"{train.loss:.4f}", **{metric: f"{train.value:.3f}"})
+                bar.set_postfix(loss=f"{train.loss:.4g}", **{metric: f"{train.value:.3f}"})
     except KeyboardInterrupt:
         # A step is either done or not begun (the optimizer defers Ctrl-C while it writes), so the
         # model stands at a step boundary; the history keeps the epochs that finished.

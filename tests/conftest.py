@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from types import ModuleType
 
 import pytest
@@ -18,7 +19,10 @@ def require_torch() -> ModuleType:
     try:
         import torch
     except ImportError:
-        reason = "PyTorch is not installed: `.venv/bin/pip install torch==2.13.0` to run the oracle"
+        reason = (
+            f"PyTorch is not installed: `{sys.executable} -m pip install torch==2.13.0` to run "
+            "the oracle (the CPU build: add --index-url https://download.pytorch.org/whl/cpu)"
+        )
         if os.environ.get("CHAINRULE_REQUIRE_TORCH") == "1":
             pytest.fail(f"CHAINRULE_REQUIRE_TORCH=1 but {reason}")
         pytest.skip(reason)

@@ -11,12 +11,10 @@ import argparse
 import random
 import sys
 
-from nn.commands.check import parse_sizes, positive, random_batch
+from nn.commands.options import add_activations, add_loss, add_seed, network_sizes, positive
+from nn.compare import random_batch
 from nn.explain import explain
 from nn.layers import MLP
-from nn.manual import LOSS_SLOPES
-
-ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "linear"]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,17 +45,17 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--param", default="W1[0][0]",
                         help="W<layer>[neuron][input] or b<layer>[neuron], layers counted from 1 "
                              "(a0 is the input), or a label like L1.N0.w0 (default W1[0][0])")
-    parser.add_argument("--sizes", type=parse_sizes, default=[2, 2, 1],
-                        help="inputs, then each layer's size (default 2,2,1)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the network and the batch")
-    parser.add_argument("--batch", type=positive, default=1, help="samples, m (default 1)")
-    parser.add_argument("--loss", choices=sorted(LOSS_SLOPES), default="half_mse")
-    parser.add_argument("--activation", default="sigmoid", choices=ACTIVATION_NAMES,
-                        help="hidden layers")
-    parser.add_argument("--output-activation", default=None, choices=ACTIVATION_NAMES,
-                        help="last layer (default: the same as --activation)")
+    parser.add_argument("--sizes", type=network_sizes, default=[2, 2, 1],
+                        help="inputs, then each layer's size (default: 2,2,1)")
+    add_seed(parser, "the network and the batch")
+    parser.add_argument("--batch", type=positive, default=1,
+                        help="samples, m (default: %(default)s)")
+    add_loss(parser, "half_mse", "the cost C at the start of every path; targets are drawn to "
+             "suit it (0/1 for bce, -1/+1 for hinge) (default: %(default)s)")
+    add_activations(parser, "sigmoid", "the same as --activation")
     parser.add_argument("--max-paths", type=positive, default=12,
-                        help="paths to print (default 12)")
+                        help="paths to print (default: %(default)s)")
     parser.add_argument("--sum-limit", type=positive, default=100_000,
-                        help="sum the paths one by one only up to this many (default 100000)")
+                        help="sum the paths one by one only up to this many "
+                        "(default: %(default)s)")
     parser.set_defaults(run=run)

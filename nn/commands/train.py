@@ -14,17 +14,19 @@ decision_boundary.png (classification) or predictions.png (division), and model.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from dataclasses import dataclass
 
+from nn.commands.options import add_activations, add_loss, add_seed, layer_sizes
 from nn.data import Dataset, make_division, make_moons, make_xor, train_test_split
 from nn.layers import MLP
-from nn.losses import LOSSES
 from nn.optim import SGD, Adam, Optimizer
 from nn.training import History, evaluate, fit
 
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "linear")
+# hinge = max(0, 1 - t a) with t in {-1, +1}: the outputs must be able to go below zero.
+HINGE_OUTPUTS = ("tanh", "linear")
 
 
 @dataclass(frozen=True)
@@ -63,17 +65,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--noise", type=float, default=0.1, metavar="STD",
                         help="standard deviation of the noise added to moons and xor "
                         "(default: 0.1)")
-    parser.add_argument("--hidden", type=_sizes, default=[16, 16], metavar="SIZES",
+    parser.add_argument("--hidden", type=layer_sizes, default=[16, 16], metavar="SIZES",
                         help="hidden layer sizes, comma separated; the output layer (1 neuron) "
-                        "is added (default: 16,16)")
-    parser.add_argument("--activation", choices=ACTIVATION_NAMES, default="tanh",
-                        help="activation of the hidden layers (default: tanh)")
-    parser.add_argument("--output-activation", choices=ACTIVATION_NAMES, default=None,
-                        help="activation of the output layer (default: sigmoid; linear "
-                        "with --loss hinge)")
-    parser.add_argument("--loss", choices=sorted(LOSSES), default=None,
-                        help="loss function (default: bce, half_mse for division); hinge maps "
-                        "labels to -1/+1 and needs a tanh or linear output")
+                        "is added; '' for none (default: 16,16)")
+    add_activations(parser, "tanh", "sigmoid; linear with --loss hinge")
+    add_loss(parser, None, "loss function (default: bce, half_mse for division); hinge maps "
+             "labels to -1/+1 and needs a tanh or linear output")
     parser.add_argument("--optimizer", choices=("adam", "sgd"), default="adam",
                         help="Adam, or SGD with --momentum (default: adam)")
     parser.add_argument("--lr", type=float, default=None,
@@ -87,14 +84,16 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                         "(default: 20)")
     parser.add_argument("--test-fraction", type=float, default=0.2, metavar="F",
                         help="share of the samples held out for testing (default: 0.2)")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="seed for the data, the split, the initial weights and the "
-                        "batches (default: 0)")
+    add_seed(parser, "the data, the split, the initial weights and the batches")
     parser.add_argument("--out", default=None, metavar="DIR",
                         help="output folder for the plots and model.json (default: "
                         "out/<dataset>)")
-    parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument("--no-plots", action="store_true",
+                        help="skip the PNG plots (skipped anyway, with a notice, when "
+                        "matplotlib is not installed)")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="hide the progress bar (shown only when stderr is a terminal "
+                        "and tqdm is installed)")
     parser.set_defaults(run=run)
 
 
@@ -118,11 +117,16 @@ def _train(args: argparse.Namespace) -> int:
     output_activation = args.output_activation or (
         "linear" if loss == "hinge" else task.output_activation
     )
-    model = MLP(2, [*args.hidden, 1], activation=args.activation,
-                output_activation=output_activation, seed=args.seed)
     if loss == "bce" and output_activation != "sigmoid":
         raise ValueError(f"--loss bce needs a sigmoid output, not {output_activation!r}: "
                          "its predictions must be probabilities")
+    if loss == "hinge" and output_activation not in HINGE_OUTPUTS:
+        raise ValueError(f"--loss hinge needs a tanh or linear output, not "
+                         f"{output_activation!r}: it scores outputs against labels -1 and +1, "
+                         f"and a {output_activation} output cannot go below 0")
+    plots = not args.no_plots and _plots_possible()
+    model = MLP(2, [*args.hidden, 1], activation=args.activation,
+                output_activation=output_activation, seed=args.seed)
     optimizer = _optimizer(args, model)
     epochs = task.epochs if args.epochs is None else args.epochs
     batch_size = args.batch_size or None
@@ -132,7 +136,7 @@ def _train(args: argparse.Namespace) -> int:
           f"batch size {batch_size or len(X_train)}")
     history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=epochs,
                   batch_size=batch_size, X_test=X_test, y_test=y_test, metric=task.metric,
-                  seed=args.seed, progress=not args.no_progress)
+                  seed=args.seed, progress=not args.no_progress and sys.stderr.isatty())
     train = evaluate(model, X_train, y_train, loss, task.metric)
     test = evaluate(model, X_test, y_test, loss, task.metric)
     print(f"train {train}")
@@ -146,7 +150,7 @@ def _train(args: argparse.Namespace) -> int:
     os.makedirs(folder, exist_ok=True)
     written = [os.path.join(folder, "model.json")]
     model.save(written[0])
-    if not args.no_plots:
+    if plots:
         written.extend(_plots(args.dataset, model, history, folder,
                               X_train, y_train, X_test, y_test))
     print("wrote " + ", ".join(written))
@@ -180,6 +184,15 @@ def _plots(
     return paths
 
 
+def _plots_possible() -> bool:
+    """True when matplotlib is installed; else a one-line notice that the plots are skipped."""
+    if importlib.util.find_spec("matplotlib") is not None:
+        return True
+    print("chainrule train: skipping the plots: matplotlib is not installed "
+          "(pip install 'chainrule[plots]'; --no-plots silences this)", file=sys.stderr)
+    return False
+
+
 def _dataset(name: str, samples: int, noise: float, seed: int) -> Dataset:
     if name == "moons":
         return make_moons(samples, noise, seed=seed)
@@ -193,16 +206,3 @@ def _optimizer(args: argparse.Namespace, model: MLP) -> Optimizer:
         lr = 0.5 if args.lr is None else args.lr
         return SGD(model.parameters(), lr=lr, momentum=args.momentum)
     return Adam(model.parameters(), lr=0.02 if args.lr is None else args.lr)
-
-
-def _sizes(text: str) -> list[int]:
-    """'16,16' -> [16, 16], for --hidden; '' means no hidden layer."""
-    try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated layer sizes like 16,16, got {text!r}"
-        ) from None
-    if any(size < 1 for size in sizes):
-        raise argparse.ArgumentTypeError(f"layer sizes must be at least 1, got {text!r}")
-    return sizes

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nn import manual
+from nn import compare
 from nn.cli import main
-from nn.commands import check
+from nn.losses import LOSSES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,11 +25,13 @@ def test_check_passes_and_prints_a_row_per_layer(capsys: pytest.CaptureFixture[s
     assert out.rstrip().endswith("agree within the tolerances")
 
 
-@pytest.mark.parametrize("loss", sorted(manual.LOSS_SLOPES))
+@pytest.mark.parametrize("loss", list(LOSSES))
 def test_check_passes_for_every_loss(loss: str, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["check", "--loss", loss, "--sizes", "2,5,3", "--nets", "1", "--batch", "6"]
     if loss == "hinge":
         argv += ["--output-activation", "tanh"]
+    if loss == "cross_entropy":
+        argv += ["--output-activation", "linear"]
     assert main(argv) == 0, capsys.readouterr().out
 
 
@@ -44,21 +46,21 @@ def test_check_fails_when_the_tolerance_is_impossible(capsys: pytest.CaptureFixt
 def test_check_fails_when_a_hand_derived_gradient_is_wrong(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = manual.backprop
+    real = compare.backprop
 
     def off_by_a_little(*args: object, **kwargs: object) -> tuple[object, object]:
         weight_grads, bias_grads = real(*args, **kwargs)  # type: ignore[arg-type]
         weight_grads[1][2][0] *= 1.0 + 1e-8
         return weight_grads, bias_grads
 
-    monkeypatch.setattr(check, "backprop", off_by_a_little)
+    monkeypatch.setattr(compare, "backprop", off_by_a_little)
     assert main(["check", "--nets", "1"]) == 1
     rows = [line for line in capsys.readouterr().out.splitlines() if "exceeds" in line]
     assert len(rows) == 1 and rows[0].split()[0] == "2"
 
 
 def test_check_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
-    for sizes in ("3", "3,0,1", "3,x"):
+    for sizes in ("3", "3,0,1", "3,x", "3,,1", "3,1,"):
         with pytest.raises(SystemExit) as exit_info:
             main(["check", "--sizes", sizes])
         assert exit_info.value.code == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import math
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,32 @@ def test_a_model_shows_its_architecture_in_jupyter(dot: str) -> None:
     svg = ElementTree.fromstring(str(bundle["image/svg+xml"]))
     texts = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
     assert "sigmoid" in texts
+
+
+@pytest.mark.parametrize("output", ["g.dot", "g.svg --source", "g.png", "g.pdf"])
+def test_without_the_graphviz_package_it_says_what_to_install_before_any_work(
+    output: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # as if it were not installed
+    name, *extra = output.split()
+    assert run("a*a", "--set", "a=3", "-o", str(tmp_path / name), *extra) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing computed, nothing printed
+    assert "needs the graphviz Python package" in captured.err
+    assert "pip install 'chainrule[graph]'" in captured.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_the_graphviz_package_an_svg_never_ends_in_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An .svg may be drawn without graphviz (by a pure-Python layout); if not, it says why."""
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    status = run("a*a", "--set", "a=3", "-o", str(tmp_path / "g.svg"))
+    error = capsys.readouterr().err
+    if status == 0:
+        assert (tmp_path / "g.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
+    else:
+        assert status == 1 and "pip install 'chainrule[graph]'" in error
+        assert list(tmp_path.iterdir()) == []

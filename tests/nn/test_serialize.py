@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,37 @@ def test_saving_a_diverged_model_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"parameter 'L1\.N0\.b' is inf"):
         model.save(tmp_path / "m.json")
     assert not os.listdir(tmp_path)
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    """Set the process's umask for one test; the old one comes back afterwards."""
+    old = os.umask(0o022)
+    yield os.umask
+    os.umask(old)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)],
+                         ids=["umask-022", "umask-077", "umask-002"])
+def test_a_new_file_gets_the_mode_the_umask_gives(
+    tmp_path: Path, umask: Callable[[int], None], mask: int, mode: int
+) -> None:
+    umask(mask)
+    _trained_looking(0).save(tmp_path / "model.json")
+    assert stat.S_IMODE(os.stat(tmp_path / "model.json").st_mode) == mode
+    assert os.listdir(tmp_path) == ["model.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o666, 0o600], ids=oct)
+def test_saving_over_a_file_keeps_its_mode(
+    tmp_path: Path, umask: Callable[[int], None], mode: int
+) -> None:
+    umask(0o077)
+    path = tmp_path / "model.json"
+    path.write_text("{}")
+    path.chmod(mode)
+    _trained_looking(0).save(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == mode
+    assert load_model(path).state_dict() == _trained_looking(0).state_dict()

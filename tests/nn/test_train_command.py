@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,29 @@ def test_bad_options_exit_with_status_2_and_a_message(capsys: pytest.CaptureFixt
     assert "test_fraction must be in (0, 1), got 1.5" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _parser().parse_args(["train", "--hidden", "16,x"])
-    assert "comma-separated layer sizes" in capsys.readouterr().err
+    assert "'x' in '16,x' is not a whole number" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _parser().parse_args(["train", "--hidden", "16,0"])
-    assert "layer sizes must be at least 1" in capsys.readouterr().err
+    assert "layer sizes must be at least 1, got 0" in capsys.readouterr().err
+    for sizes in ("16,,16", "16,", ",16"):
+        with pytest.raises(SystemExit):
+            _parser().parse_args(["train", "--hidden", sizes])
+        assert f"layer sizes {sizes!r} have an empty entry" in capsys.readouterr().err
+    assert _parser().parse_args(["train", "--hidden", ""]).hidden == []
+
+
+def test_without_matplotlib_it_trains_saves_and_says_the_plots_are_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    argv = ["--dataset", "xor", "--epochs", "5", "--out", str(tmp_path), "--no-progress"]
+    assert _run(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "chainrule train: skipping the plots: matplotlib is not installed "
+        "(pip install 'chainrule[plots]'; --no-plots silences this)"
+    ]
+    assert f"wrote {tmp_path / 'model.json'}\n" in captured.out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+    assert _run([*argv, "--no-plots"]) == 0
+    assert capsys.readouterr().err == ""

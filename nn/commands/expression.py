@@ -11,8 +11,12 @@ walked by hand, so nothing is ever given to `eval`:
     ('tanh', ['+'])
 
 Each name becomes one leaf Value labelled with the name (so `a*a` has two edges from the same
-leaf); plain numbers are folded into ops (`a*2` is one node with op "*2"); a part made of numbers
-only is computed at once. Interior nodes are labelled with their own text when it is short.
+leaf); plain numbers are folded into ops as the engine folds them (`a*2` is one node with the one
+parent `a`); a part made of numbers only is computed at once. Interior nodes are labelled with
+their own text when it is short. Every op is applied through `Value`'s operators and methods, so
+the graph is exactly the one the same expression written in Python would build.
+
+This is the parser of `chainrule graph`, not part of the engine.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
-from autograd.value import Value
+from autograd import Value
 
 MAX_LENGTH = 1000
 MAX_LITERAL = 1e15
@@ -31,12 +35,12 @@ MAX_EXPONENT = 100.0
 MAX_LABEL = 16
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "abs": Value.__abs__,
+    "exp": lambda v: v.exp(),
+    "log": lambda v: v.log(),
+    "tanh": lambda v: v.tanh(),
+    "sigmoid": lambda v: v.sigmoid(),
+    "relu": lambda v: v.relu(),
+    "abs": abs,
 }
 OPERATORS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,

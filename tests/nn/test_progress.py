@@ -1,0 +1,25 @@
+"""fit's progress bar: the loss it shows is readable however small it gets."""
+
+# ruff: noqa: N806
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nn import MLP, SGD, fit
+
+
+def test_a_small_loss_shows_its_digits_not_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tqdm", reason="the progress bar is tqdm's (pip install tqdm)")
+    model = MLP(1, [1], activation="linear", seed=0)
+    neuron = model.layers[0].neurons[0]
+    X = [[1.0]]
+    y = [neuron.w[0].data + neuron.b.data + 0.001]  # C = (1/2)(0.001)^2 = 5e-7
+    history = fit(model, X, y, loss="half_mse", optimizer=SGD(model.parameters(), lr=1e-3),
+                  epochs=2, metric="error", progress=True)
+    shown = re.findall(r"loss=([^,\]\s]+)", capsys.readouterr().err)
+    assert shown, "no loss in the progress bar"
+    assert float(shown[-1]) == pytest.approx(history.train_loss[-1], rel=1e-3)
+    assert history.train_loss[-1] == pytest.approx(5e-7, rel=1e-2)
