@@ -3,7 +3,7 @@
 A data set is `(X, y)`: `X` a list of samples (each a list of floats), `y` one target per sample.
 The generated ones (`make_moons`, `make_xor`, `make_division`) and everything that shuffles take a
 `seed` (an int, a `random.Random`, or None) and are deterministic with it. Real data comes from
-`load_digits` (scikit-learn's bundled 8x8 digits);
+`load_digits` (scikit-learn's bundled 8x8 digits) or from a table of your own (`load_csv`);
 `one_hot` turns class labels into the target lists of a network with one output per class.
 """
 
@@ -18,12 +18,15 @@ from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
 from nn._rng import Seed, make_rng
+from nn.tables import CsvData, load_csv
 
 __all__ = [
     "DIGIT_SHAPE",
+    "CsvData",
     "Dataset",
     "batches",
     "class_index",
+    "load_csv",
     "load_digits",
     "make_division",
     "make_moons",
