@@ -126,9 +126,11 @@ def load_digits() -> tuple[list[list[float]], list[int]]:
 def one_hot(labels: Sequence[float], n: int) -> list[list[float]]:
     """Each class label c in 0..n-1 as a list of n floats, 1.0 at position c and 0.0 elsewhere.
 
-    A label may be an int or a float with an integer value (3.0, as `load_csv` reads it).
-    `one_hot([2, 0], 3) == [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]`: the targets of a network with one
-    output per class.
+    A label may be an int or a float with an integer value (3.0, as `load_csv` reads it). The
+    rows are the targets of a network with one output per class:
+
+        >>> one_hot([2, 0], 3)
+        [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(

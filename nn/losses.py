@@ -111,6 +111,12 @@ def cross_entropy(preds: Sequence[Entry], targets: Sequence[Entry]) -> Value:
     0..k-1 (3 or 3.0) or a one-hot list of k numbers (any list of k probabilities summing to 1
     is read the same way). With a class index only the term j = class is left: -ln p_class.
     Computed through `log_softmax`, it is finite with a finite gradient for any finite logits.
+
+        >>> z = [Value(0.0), Value(math.log(3.0))]       # softmax(z) = (1/4, 3/4)
+        >>> C = cross_entropy([z], [0])                  # class 0: C = -ln(1/4) = ln 4
+        >>> C.backward()
+        >>> round(C.data, 6), [round(v.grad, 6) for v in z]   # dC/dz = softmax(z) - y
+        (1.386294, [-0.75, 0.75])
     """
     _check_batch(preds, targets, "cross_entropy")
     terms: list[Value] = []

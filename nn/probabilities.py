@@ -39,6 +39,11 @@ def softmax(logits: Sequence[Logit]) -> list[float] | list[Value]:
 
     Plain numbers in, plain numbers out; if any logit is a `Value`, the probabilities are Values
     whose gradients flow back to the logits.
+
+        >>> [round(p, 4) for p in softmax([1.0, 2.0, 3.0])]
+        [0.09, 0.2447, 0.6652]
+        >>> softmax([1000.0, -1000.0])       # e^1000 would overflow; e^(1000 - 1000) does not
+        [1.0, 0.0]
     """
     _check(logits, "softmax")
     if any(isinstance(z, Value) for z in logits):

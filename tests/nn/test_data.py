@@ -4,12 +4,14 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 import random
 import sys
 
 import pytest
 
+import nn.data
 from nn.data import (
     DIGIT_SHAPE,
     batches,
@@ -147,3 +149,8 @@ def test_one_hot_refuses_what_is_not_a_class_index(label: object) -> None:
 def test_one_hot_needs_a_number_of_classes() -> None:
     with pytest.raises(ValueError, match="n, the number of classes, must be an int of at least 1"):
         one_hot([0], 0)
+
+
+def test_the_docstring_examples_run() -> None:
+    result = doctest.testmod(nn.data)
+    assert result.attempted > 0 and result.failed == 0

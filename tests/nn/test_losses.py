@@ -4,12 +4,14 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 import random
 from types import ModuleType
 
 import pytest
 
+import nn.losses
 from autograd import Value
 from nn import MLP, bce, half_mse, hinge, mse, sse
 from nn.data import one_hot
@@ -290,3 +292,8 @@ def test_cross_entropy_refuses_bad_targets_and_single_outputs() -> None:
         cross_entropy([[0.0, 1.0]], [[2.0, -1.0]])
     with pytest.raises(TypeError, match="target of sample 0 must be a class index or a list"):
         cross_entropy([[0.0, 1.0]], [Value(1.0)])
+
+
+def test_the_docstring_examples_run() -> None:
+    result = doctest.testmod(nn.losses)
+    assert result.attempted > 0 and result.failed == 0

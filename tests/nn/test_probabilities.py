@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 import random
 from types import ModuleType
 
 import pytest
 
+import nn.probabilities
 from autograd import Value
 from nn.probabilities import log_softmax, softmax
 
@@ -79,3 +81,8 @@ def test_softmax_needs_a_list_of_logits() -> None:
             softmax(logits)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="log_softmax takes a list of logits"):
         log_softmax(Value(1.0))  # type: ignore[arg-type]
+
+
+def test_the_docstring_examples_run() -> None:
+    result = doctest.testmod(nn.probabilities)
+    assert result.attempted > 0 and result.failed == 0
