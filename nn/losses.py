@@ -154,7 +154,7 @@ class LossEntry:
 def _bce_slope(a: Sequence[float], t: Sequence[float], m: int) -> list[float]:
     """-(t/a - (1 - t)/(1 - a))/m; 0 where a is clamped (beyond BCE_EPS of 0 or 1), as in `bce`."""
     slopes = []
-    for a_j, t_j in zip(a, t):
+    for a_j, t_j in _outputs(a, t):
         if not 0.0 <= a_j <= 1.0:
             raise ValueError(
                 f"bce: prediction {a_j!r} is outside [0, 1]; bce needs probabilities, e.g. from "
@@ -167,25 +167,26 @@ def _bce_slope(a: Sequence[float], t: Sequence[float], m: int) -> list[float]:
 
 def _cross_entropy_slope(z: Sequence[float], y: Sequence[float], m: int) -> list[float]:
     """(softmax(z) - y)/m: the derivative with respect to each logit, y one-hot."""
-    return [(p_j - y_j) / m for p_j, y_j in zip(softmax(list(z)), y)]
+    return [(p_j - y_j) / m for p_j, y_j in _outputs(softmax(list(z)), y)]
 
 
 LOSSES: dict[str, LossEntry] = {
     entry.name: entry
     for entry in [
         LossEntry("sse", sse,
-                  lambda a, t, m: [2.0 * (a_j - t_j) for a_j, t_j in zip(a, t)],
+                  lambda a, t, m: [2.0 * (a_j - t_j) for a_j, t_j in _outputs(a, t)],
                   "C = Σ (a - t)^2;  dC/da = 2 (a - t)"),
         LossEntry("mse", mse,
-                  lambda a, t, m: [2.0 * (a_j - t_j) / m for a_j, t_j in zip(a, t)],
+                  lambda a, t, m: [2.0 * (a_j - t_j) / m for a_j, t_j in _outputs(a, t)],
                   "C = (1/m) Σ (a - t)^2;  dC/da = 2 (a - t)/m"),
         LossEntry("half_mse", half_mse,
-                  lambda a, t, m: [(a_j - t_j) / m for a_j, t_j in zip(a, t)],
+                  lambda a, t, m: [(a_j - t_j) / m for a_j, t_j in _outputs(a, t)],
                   "C = 1/(2m) Σ (a - t)^2;  dC/da = (a - t)/m"),
         LossEntry("bce", bce, _bce_slope,
                   "C = -(1/m) Σ [t ln a + (1 - t) ln(1 - a)];  dC/da = (a - t) / (a (1 - a) m)"),
         LossEntry("hinge", hinge,
-                  lambda a, t, m: [-t_j / m if t_j * a_j < 1.0 else 0.0 for a_j, t_j in zip(a, t)],
+                  lambda a, t, m: [-t_j / m if t_j * a_j < 1.0 else 0.0
+                                   for a_j, t_j in _outputs(a, t)],
                   "C = (1/m) Σ max(0, 1 - t a);  dC/da = -t/m where t a < 1, else 0"),
         LossEntry("cross_entropy", cross_entropy, _cross_entropy_slope,
                   "C = -(1/m) Σ ln softmax(z)[class];  dC/dz = (softmax(z) - y)/m"),
@@ -199,6 +200,13 @@ def get_loss(name: str) -> LossEntry:
     if loss is None:
         raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(map(repr, LOSSES))}")
     return loss
+
+
+def _outputs(a: Sequence[float], t: Sequence[float]) -> list[tuple[float, float]]:
+    """(a_j, t_j) for every output of one sample, for a slope; ValueError if the lengths differ."""
+    if len(a) != len(t):
+        raise ValueError(f"slope: {len(a)} outputs but {len(t)} targets; give one per output")
+    return list(zip(a, t))
 
 
 def _class_probabilities(t: Entry, k: int, i: int) -> list[float]:

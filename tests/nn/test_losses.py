@@ -189,6 +189,12 @@ def test_entries_are_the_loss_functions_themselves() -> None:
     assert LOSSES["cross_entropy"](preds, targets).data == cross_entropy(preds, targets).data
 
 
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_a_slope_needs_one_target_per_output(name: str) -> None:
+    with pytest.raises(ValueError, match="slope: 3 outputs but 2 targets"):
+        LOSSES[name].slope([0.5, 0.5, 0.5], [1.0, 0.0], 1)
+
+
 def test_bce_slope_refuses_what_is_not_a_probability() -> None:
     with pytest.raises(ValueError, match=r"bce: prediction 1.5 is outside \[0, 1\]"):
         LOSSES["bce"].slope([0.5, 1.5], [1.0, 1.0], 2)
