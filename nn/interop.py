@@ -41,10 +41,12 @@ def to_torch(model: MLP) -> Any:
         raise TypeError(f"to_torch takes an nn.MLP, got {type(model).__name__}: {model!r}")
     modules = []
     for layer in model.layers:
-        linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
+        nin, nout = len(layer.neurons[0].w), len(layer.neurons)
+        linear = torch.nn.Linear(nin, nout, dtype=torch.float64)
+        weights = [[w.data for w in n.w] for n in layer.neurons]
         with torch.no_grad():
-            linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons]))
-            linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons]))
+            linear.weight.copy_(torch.tensor(weights, dtype=torch.float64))
+            linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
         modules.append(linear)
         activation = _torch_module_name(layer.activation)
         if activation is not None:

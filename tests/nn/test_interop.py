@@ -53,6 +53,17 @@ def test_round_trip_gives_equal_outputs(torch: ModuleType, activation: str, outp
     assert _outputs(back, X) == ours
 
 
+def test_weights_cross_in_float64_whatever_torch_defaults_to(torch: ModuleType) -> None:
+    model = MLP(3, [4, 2], activation="tanh", seed=7)
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float32)  # torch's own default, which the oracle fixture changes
+    try:
+        sequential = to_torch(model)
+    finally:
+        torch.set_default_dtype(default)
+    assert from_torch(sequential).state_dict() == model.state_dict()  # not rounded to float32
+
+
 def test_to_torch_lays_out_linear_then_activation(torch: ModuleType) -> None:
     sequential = to_torch(MLP(2, [3, 1], activation="relu", output_activation="linear", seed=0))
     assert [type(m).__name__ for m in sequential] == ["Linear", "ReLU", "Linear"]
