@@ -29,6 +29,7 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 demo: $(STAMP)
+	@$(BIN)/python -c 'import sklearn' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[data]'
 	$(BIN)/python examples/demo.py
 
 bench: $(STAMP)

@@ -1,7 +1,10 @@
-"""Small generated data sets and the plumbing to feed them: nothing is downloaded.
+"""Data sets and the plumbing to feed them: nothing is downloaded.
 
 A data set is `(X, y)`: `X` a list of samples (each a list of floats), `y` one target per sample.
-Every function takes a `seed` (an int, a `random.Random`, or None) and is deterministic with it.
+The generated ones (`make_moons`, `make_xor`, `make_division`) and everything that shuffles take a
+`seed` (an int, a `random.Random`, or None) and are deterministic with it. Real data comes from
+`load_digits` (scikit-learn's bundled 8x8 digits) or from a table of your own (`load_csv`);
+`one_hot` turns class labels into the target lists of a network with one output per class.
 """
 
 # X names a list of samples, as in scikit-learn; ruff's lower-case rule would hide that.
@@ -10,14 +13,34 @@ Every function takes a `seed` (an int, a `random.Random`, or None) and is determ
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
 from nn._rng import Seed, make_rng
+from nn.tables import CsvData, load_csv
+
+__all__ = [
+    "DIGIT_SHAPE",
+    "CsvData",
+    "Dataset",
+    "batches",
+    "class_index",
+    "load_csv",
+    "load_digits",
+    "make_division",
+    "make_moons",
+    "make_xor",
+    "one_hot",
+    "train_test_split",
+]
 
 T = TypeVar("T")
 U = TypeVar("U")
 Dataset = tuple[list[list[float]], list[float]]
+
+DIGIT_SHAPE = (8, 8)
+"""The digits' images are 8 x 8 pixels, stored row by row: pixel (r, c) is sample[8 * r + c]."""
 
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: Seed = 0) -> Dataset:
@@ -77,6 +100,62 @@ def make_division(n: int = 200, scale: float = 2.0, seed: Seed = 0) -> Dataset:
     X = [[rng.uniform(0.0, 1.0), rng.uniform(0.5, 1.0)] for _ in range(n)]
     y = [a / b / scale for a, b in X]
     return X, y
+
+
+def load_digits() -> tuple[list[list[float]], list[int]]:
+    """The 1797 handwritten digits bundled with scikit-learn: (X, labels), in scikit-learn's order.
+
+    Each sample is an 8 x 8 image (see `DIGIT_SHAPE`) of grey levels 0..16 divided by 16, so 64
+    floats in [0, 1]; its label is the digit drawn, an int from 0 to 9. The images ship inside
+    the scikit-learn package, so nothing is downloaded; scikit-learn is the `data` extra.
+    Nothing is shuffled: the first half and the second half are scikit-learn's example split.
+    """
+    try:
+        from sklearn.datasets import load_digits as sklearn_load_digits
+    except ImportError:
+        raise ImportError(
+            "load_digits needs scikit-learn, which ships the 8x8 digits inside its package: "
+            "pip install 'chainrule[data]' (or pip install scikit-learn)"
+        ) from None
+    digits = sklearn_load_digits()
+    X = [[float(level) / 16.0 for level in image] for image in digits.data.tolist()]
+    labels = [int(label) for label in digits.target.tolist()]
+    return X, labels
+
+
+def one_hot(labels: Sequence[float], n: int) -> list[list[float]]:
+    """Each class label c in 0..n-1 as a list of n floats, 1.0 at position c and 0.0 elsewhere.
+
+    A label may be an int or a float with an integer value (3.0, as `load_csv` reads it). The
+    rows are the targets of a network with one output per class:
+
+        >>> one_hot([2, 0], 3)
+        [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(
+            f"one_hot: n, the number of classes, must be an int of at least 1, got {n!r}"
+        )
+    rows = []
+    for i, label in enumerate(labels):
+        c = class_index(label, n)
+        if c is None:
+            raise ValueError(
+                f"one_hot: label {label!r} (sample {i}) is not a class index 0..{n - 1}; "
+                f"labels must be whole numbers below n = {n}"
+            )
+        rows.append([1.0 if k == c else 0.0 for k in range(n)])
+    return rows
+
+
+def class_index(label: object, n: int) -> int | None:
+    """`label` as an int in 0..n-1 (an int, or a float such as 3.0), or None if it is not one."""
+    if isinstance(label, bool) or not isinstance(label, numbers.Real):
+        return None
+    number = float(label)
+    if not (number.is_integer() and 0 <= number < n):
+        return None
+    return int(number)
 
 
 def train_test_split(

@@ -38,7 +38,6 @@ from nn.manual import (
     as_floats,
     backprop,
     forward,
-    loss_slope,
 )
 
 
@@ -165,7 +164,7 @@ def chain_paths(
             chosen = [j, *route]  # chosen[n] is the neuron taken in layer l + n
             top = chosen[-1]
             factors = [
-                Factor(f"dC/da{L}[{top}]", loss_slope(loss, trace.a[L][top], t[top], m)),
+                Factor(f"dC/da{L}[{top}]", get_loss(loss).slope(trace.a[L], t, m)[top]),
                 Factor(f"da{L}[{top}]/dz{L}[{top}]", slope[L][top]),
             ]
             for layer in range(L, l, -1):

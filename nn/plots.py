@@ -1,8 +1,13 @@
-"""Pictures of training: the loss curve, a classifier's decision boundary, a regression's fit.
+"""Pictures of training: the loss curve, a classifier's decision boundary, a regression's fit,
+and for a classifier with one output per class (the digits) the confusion matrix, the samples it
+gets wrong, and the gradient of the cost with respect to each input pixel.
 
 matplotlib is imported only when a picture is drawn (it is an optional dependency: the `plots`
 extra), and through `matplotlib.figure.Figure`, which needs no GUI backend and leaves pyplot's
 global state alone. Each function writes one PNG and returns its path.
+
+A class label is given as a class index (3, or 3.0) or as a one-hot list; the model's class is
+the position of its largest output.
 """
 
 # X names a list of samples, as in scikit-learn; ruff's lower-case rule would hide that.
@@ -10,25 +15,33 @@ global state alone. Each function writes one PNG and returns its path.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
+from autograd import Value
+from nn.classes import confusion_matrix, predicted_classes, true_classes
+from nn.data import DIGIT_SHAPE
+from nn.losses import Loss, get_loss
 from nn.metrics import Target, label_threshold
 from nn.module import Module
 from nn.training import History, predict
 
 PathLike = str | os.PathLike[str]
+Shape = tuple[int, int]
 
 
-def _figure(width: float = 6.0, height: float = 4.5) -> Any:
+def _figure(
+    width: float = 6.0, height: float = 4.5, layout: Literal["tight", "constrained"] = "tight"
+) -> Any:
     try:
         from matplotlib.figure import Figure
     except ImportError:
         raise ImportError(
             "plots need matplotlib: pip install 'chainrule[plots]' (or pip install matplotlib)"
         ) from None
-    return Figure(figsize=(width, height), dpi=100, layout="tight")
+    return Figure(figsize=(width, height), dpi=100, layout=layout)
 
 
 def plot_history(history: History, path: PathLike, title: str = "training") -> PathLike:
@@ -135,3 +148,166 @@ def _scatter(
 
 def _first(t: Target) -> float:
     return float(t) if isinstance(t, (int, float)) else float(t[0])
+
+
+def plot_confusion_matrix(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[Target],
+    path: PathLike,
+    title: str = "confusion matrix",
+    classes: Sequence[str] | None = None,
+) -> PathLike:
+    """A grid of counts: row = true class, column = the model's class; the diagonal is right."""
+    true, predicted, n = _classes(model, X, y, "plot_confusion_matrix")
+    names = _class_names(classes, n)
+    counts = confusion_matrix(true, predicted, n)
+    right = sum(counts[c][c] for c in range(n))
+    figure = _figure(0.45 * n + 2.5, 0.45 * n + 2.0)
+    axes = figure.add_subplot()
+    shown = axes.imshow(counts, cmap="Blues")
+    figure.colorbar(shown, ax=axes, label="samples", shrink=0.8)
+    top = max(max(row) for row in counts)
+    for t in range(n):
+        for p in range(n):
+            if counts[t][p]:
+                color = "white" if counts[t][p] > top / 2 else "black"
+                axes.text(p, t, str(counts[t][p]), ha="center", va="center", color=color,
+                          fontsize=8)
+    axes.set_xticks(range(n), names)
+    axes.set_yticks(range(n), names)
+    axes.set_xlabel("predicted class")
+    axes.set_ylabel("true class")
+    axes.set_title(f"{title}: {right} of {len(true)} right ({right / len(true):.1%})")
+    figure.savefig(path)
+    return path
+
+
+def plot_misclassified(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[Target],
+    path: PathLike,
+    shape: Shape = DIGIT_SHAPE,
+    limit: int = 40,
+    classes: Sequence[str] | None = None,
+) -> PathLike:
+    """The first `limit` samples the model gets wrong, drawn as images of `shape` (rows, columns)
+    with the predicted and the true class above each; a note when there are none."""
+    true, predicted, n = _classes(model, X, y, "plot_misclassified")
+    names = _class_names(classes, n)
+    for x in X:
+        _rows(x, shape, "plot_misclassified")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"plot_misclassified: limit must be a positive int, got {limit!r}")
+    wrong = [i for i, (t, p) in enumerate(zip(true, predicted)) if t != p]
+    shown = wrong[:limit]
+    columns = min(max(len(shown), 1), 10)
+    lines = max(math.ceil(len(shown) / columns), 1)
+    figure = _figure(1.1 * columns + 0.4, 1.25 * lines + 0.7)
+    heading = f"{len(wrong)} of {len(X)} samples misclassified"
+    if len(shown) < len(wrong):
+        heading += f" (the first {len(shown)} shown)"
+    figure.suptitle(heading + ": predicted (true)")
+    if not shown:
+        figure.text(0.5, 0.4, "every sample is classified right", ha="center")
+    for place, i in enumerate(shown):
+        axes = figure.add_subplot(lines, columns, place + 1)
+        axes.imshow(_rows(X[i], shape, "plot_misclassified"), cmap="gray_r", vmin=0.0)
+        axes.set_title(f"{names[predicted[i]]} ({names[true[i]]})", fontsize=9,
+                       color="tab:red")
+        axes.set_axis_off()
+    figure.savefig(path)
+    return path
+
+
+def input_gradient(
+    model: Module, x: Sequence[float], target: Target, loss: str | Loss = "cross_entropy"
+) -> list[float]:
+    """dC/dx[k] for every input k of one sample: how its cost C changes as input k grows.
+
+    The fifth note's "how to change the activations", one layer further back: -dC/dx is the
+    change of the image that would lower the cost fastest. `target` is what `loss` takes for one
+    sample (a class index for cross_entropy, a one-hot list for half_mse). The parameters'
+    gradients are left exactly as they were.
+    """
+    loss_fn = get_loss(loss) if isinstance(loss, str) else loss
+    inputs = [Value(float(v), f"x{k}") for k, v in enumerate(x)]
+    parameters = model.parameters()
+    saved = [p.grad for p in parameters]
+    try:
+        loss_fn([model(inputs)], [target]).backward()
+    finally:
+        for p, grad in zip(parameters, saved):
+            p.grad = grad
+    return [v.grad for v in inputs]
+
+
+def plot_input_gradient(
+    model: Module,
+    x: Sequence[float],
+    target: Target,
+    path: PathLike,
+    loss: str | Loss = "cross_entropy",
+    shape: Shape = DIGIT_SHAPE,
+    classes: Sequence[str] | None = None,
+) -> PathLike:
+    """One sample as an image of `shape`, and beside it dC/dx for each pixel as a heat map
+    (red: more ink there raises the cost; blue: more ink lowers it)."""
+    image = _rows(x, shape, "plot_input_gradient")
+    bad = [k for k, v in enumerate(x) if not math.isfinite(v)]
+    if bad:
+        raise ValueError(f"plot_input_gradient: input {bad[0]} of the sample is {x[bad[0]]!r}")
+    (true,), (predicted,), n = _classes(model, [x], [target], "plot_input_gradient")
+    names = _class_names(classes, n)
+    gradient = input_gradient(model, x, target, loss)
+    if not all(map(math.isfinite, gradient)):
+        raise FloatingPointError(f"plot_input_gradient: dC/dx is not finite: {gradient}")
+    figure = _figure(7.6, 4.0, layout="constrained")
+    image_axes, gradient_axes = figure.subplots(1, 2)
+    image_axes.imshow(image, cmap="gray_r", vmin=min(0.0, *x), vmax=max(1.0, *x))
+    image_axes.set_title(f"true {names[true]}, predicted {names[predicted]}")
+    limit = max(map(abs, gradient)) or 1.0
+    heat = gradient_axes.imshow(_rows(gradient, shape, "plot_input_gradient"), cmap="RdBu_r",
+                                vmin=-limit, vmax=limit)
+    figure.colorbar(heat, ax=[image_axes, gradient_axes], label="dC/dx", shrink=0.9)
+    gradient_axes.set_title("dC/dx for each pixel")
+    figure.supxlabel("red: more ink there raises the cost C; blue: more ink there lowers it",
+                     fontsize=10)
+    for axes in (image_axes, gradient_axes):
+        axes.set_xticks([])
+        axes.set_yticks([])
+    figure.savefig(path)
+    return path
+
+
+def _classes(
+    model: Module, X: Sequence[Sequence[float]], y: Sequence[Target], who: str
+) -> tuple[list[int], list[int], int]:
+    """(true classes, predicted classes, number of classes) for a model with an output per class."""
+    if len(X) != len(y) or not X:
+        raise ValueError(f"{who}: X has {len(X)} samples and y has {len(y)}; give both, as many")
+    outputs = predict(model, X)
+    n = len(outputs[0]) if isinstance(outputs[0], list) else 1
+    if n < 2:
+        raise ValueError(f"{who} needs a model with one output per class (2 or more), not 1")
+    return true_classes(y, n), predicted_classes(outputs), n
+
+
+def _class_names(classes: Sequence[str] | None, n: int) -> list[str]:
+    if classes is None:
+        return [str(c) for c in range(n)]
+    if isinstance(classes, str) or len(classes) != n:
+        raise ValueError(f"classes must name the model's {n} classes in order, got {classes!r}")
+    return [str(name) for name in classes]
+
+
+def _rows(x: Sequence[float], shape: Shape, who: str) -> list[list[float]]:
+    """A sample of rows * columns numbers as the rows of an image, row by row."""
+    rows, columns = shape
+    if len(x) != rows * columns:
+        raise ValueError(
+            f"{who}: a sample of {len(x)} numbers is not a {rows} x {columns} image; "
+            f"pass shape=(rows, columns) with rows * columns == {len(x)}"
+        )
+    return [list(x[r * columns : (r + 1) * columns]) for r in range(rows)]

@@ -17,7 +17,6 @@ beside the functions they differentiate, in the tables of `nn.activations` and `
     (3, 2, 1)
 """
 
-from nn.derivatives import LOSS_SLOPES, loss_slope
 from nn.manual.equations import (
     LayerLike,
     ModelLike,
@@ -32,11 +31,11 @@ from nn.manual.equations import (
     forward,
     hidden_delta,
     output_delta,
+    target_vector,
 )
 from nn.manual.walkthrough import NeuronWalkthrough, single_neuron
 
 __all__ = [
-    "LOSS_SLOPES",
     "LayerLike",
     "ModelLike",
     "NeuronLike",
@@ -50,7 +49,7 @@ __all__ = [
     "deltas",
     "forward",
     "hidden_delta",
-    "loss_slope",
     "output_delta",
     "single_neuron",
+    "target_vector",
 ]

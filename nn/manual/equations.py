@@ -30,7 +30,8 @@ from typing import Protocol
 
 from autograd import Value
 from nn.activations import get_activation
-from nn.derivatives import LOSS_SLOPES, loss_slope
+from nn.data import one_hot
+from nn.losses import get_loss
 
 Number = float | int | Value
 Sample = Sequence[Number] | Number
@@ -88,6 +89,15 @@ def as_floats(entry: Sample | Target, what: str, i: int) -> list[float]:
     return out
 
 
+def target_vector(y: Target, outputs: int, loss: str, i: int) -> list[float]:
+    """Sample i's target as one number per output; for cross_entropy a class index may stand for
+    its one-hot list."""
+    t = as_floats(y, "target", i)
+    if loss == "cross_entropy" and len(t) == 1 and outputs > 1:
+        return one_hot(t, outputs)[0]
+    return t
+
+
 def forward(model: ModelLike, x: Sequence[float]) -> Trace:
     """z_l = W_l a_{l-1} + b_l and a_l = f(z_l), layer by layer, from plain floats."""
     z: list[list[float]] = [[]]
@@ -131,25 +141,24 @@ def output_delta(
 ) -> list[float]:
     """Equation (1): delta_L[j] = dC/da_L[j] * f'(z_L[j]).
 
-    For bce with a sigmoid output the two factors are multiplied out by hand:
-    -(t/a - (1 - t)/(1 - a)) * a(1 - a) = -[t(1 - a) - (1 - t) a] = a - t, so
-    delta_L = (a - t)/m. That shortcut is used here (it also stays finite when a rounds to 0 or 1,
-    where the factors alone would divide by zero). For bce with any other output activation the
-    general product is used, and an output outside (0, 1) raises ValueError. (`nn.losses.bce`
-    clamps a into [1e-12, 1 - 1e-12], so autograd gives 0 for an output saturated beyond that,
-    where this shortcut still gives (a - t)/m.)
+    dC/da_L is the loss's derivative by hand (`nn.losses.LOSSES[loss].slope`); for cross_entropy
+    the outputs a_L are the logits, and with linear outputs delta_L = (softmax(a_L) - t)/m.
+    For bce with sigmoid outputs the two factors are multiplied out by hand, as the third note
+    does: -(t/a - (1 - t)/(1 - a)) * a(1 - a) = -[t(1 - a) - (1 - t) a] = a - t, so
+    delta_L = (a - t)/m. That shortcut stays finite where a rounds to 0 or 1 and the factors
+    alone would divide by zero. (`nn.losses.bce` clamps a into [1e-12, 1 - 1e-12], so autograd
+    gives 0 for an output saturated beyond that, where the shortcut still gives (a - t)/m.)
     """
     z_L, a_L = trace.z[-1], trace.a[-1]
     if len(t) != len(a_L):
         raise ValueError(f"nn.manual: the model has {len(a_L)} outputs but a target has {len(t)}")
-    delta = []
-    for j, (z_j, a_j, t_j) in enumerate(zip(z_L, a_L, t)):
-        if loss == "bce" and activations[j] == "sigmoid":
-            delta.append((a_j - t_j) / m)
-        else:
-            f_prime = get_activation(activations[j]).slope
-            delta.append(loss_slope(loss, a_j, t_j, m) * f_prime(z_j, a_j))
-    return delta
+    if loss == "bce" and all(f == "sigmoid" for f in activations):
+        return [(a_j - t_j) / m for a_j, t_j in zip(a_L, t)]
+    dC_da = get_loss(loss).slope(a_L, t, m)
+    return [
+        dC_da_j * get_activation(f).slope(z_j, a_j)
+        for dC_da_j, f, z_j, a_j in zip(dC_da, activations, z_L, a_L)
+    ]
 
 
 def hidden_delta(
@@ -192,12 +201,12 @@ def backprop(
 
     Returns `(weight_grads, bias_grads)` with `weight_grads[l - 1][j][k]` = dC/dW_l[j][k] and
     `bias_grads[l - 1][j]` = dC/db_l[j]. Each sample contributes equations (3) and (4) with its
-    own deltas; the 1/m of the loss makes the sum an average. `loss` is one of `half_mse`, `mse`,
-    `sse`, `bce`, `hinge` (see `output_delta` for the bce shortcut); any other raises ValueError.
+    own deltas; the 1/m of the loss makes the sum an average. `loss` names an entry of
+    `nn.losses.LOSSES` (see `output_delta` for the bce shortcut). A target is a list with one
+    number per output; for cross_entropy it may be a class index instead.
 
     """
-    if loss not in LOSS_SLOPES:
-        raise ValueError(f"nn.manual: unknown loss {loss!r}; known: {sorted(LOSS_SLOPES)}")
+    get_loss(loss)
     if len(X) != len(Y):
         raise ValueError(f"nn.manual: {len(X)} samples in X but {len(Y)} targets in Y")
     m = len(X)
@@ -208,7 +217,7 @@ def backprop(
     bias_grads = [[0.0] * len(layer.neurons) for layer in layers]
     for i, (x, y) in enumerate(zip(X, Y)):
         trace = forward(model, as_floats(x, "sample", i))
-        delta = deltas(model, trace, as_floats(y, "target", i), loss, m)
+        delta = deltas(model, trace, target_vector(y, len(trace.a[-1]), loss, i), loss, m)
         for l in range(1, len(layers) + 1):
             for j, delta_j in enumerate(delta[l]):
                 bias_grads[l - 1][j] += delta_j                                # (3)
@@ -232,4 +241,5 @@ __all__ = [
     "forward",
     "hidden_delta",
     "output_delta",
+    "target_vector",
 ]

@@ -1,15 +1,27 @@
-"""Generated data sets, splits and mini-batches: shapes, formulas, seeds and bad input."""
+"""Data sets (generated and the bundled digits), one-hot labels, splits and mini-batches."""
 
 # ruff: noqa: N806
 
 from __future__ import annotations
 
+import doctest
 import math
 import random
+import sys
 
 import pytest
 
-from nn.data import batches, make_division, make_moons, make_xor, train_test_split
+import nn.data
+from nn.data import (
+    DIGIT_SHAPE,
+    batches,
+    load_digits,
+    make_division,
+    make_moons,
+    make_xor,
+    one_hot,
+    train_test_split,
+)
 
 
 def test_moons_without_noise_lie_on_the_two_half_circles() -> None:
@@ -95,3 +107,50 @@ def test_bad_input_names_the_sizes() -> None:
         make_moons(1)
     with pytest.raises(ValueError, match=r"noise must be a standard deviation >= 0, got -0\.1"):
         make_xor(8, noise=-0.1)
+
+
+def test_digits_are_the_uci_set_scaled_into_the_unit_interval() -> None:
+    X, labels = load_digits()
+    assert len(X) == len(labels) == 1797
+    assert all(len(x) == DIGIT_SHAPE[0] * DIGIT_SHAPE[1] == 64 for x in X)
+    assert min(min(x) for x in X) == 0.0 and max(max(x) for x in X) == 1.0
+    # the class counts the UCI repository publishes for this set
+    counts = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    assert [labels.count(d) for d in range(10)] == counts
+    # grey levels are whole sixteenths; the first image is a 0 whose top row is 0 0 5 13 9 1 0 0
+    assert all((16 * v).is_integer() for x in X for v in x)
+    assert labels[:10] == list(range(10)) and all(isinstance(d, int) for d in labels)
+    assert [16 * v for v in X[0][:8]] == [0, 0, 5, 13, 9, 1, 0, 0]
+
+
+def test_digits_without_scikit_learn_name_the_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # makes `import sklearn...` fail
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(ImportError, match=r"pip install 'chainrule\[data\]'"):
+        load_digits()
+
+
+def test_one_hot_puts_a_single_one_at_the_label() -> None:
+    assert one_hot([2, 0, 1.0], 3) == [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    assert one_hot([], 4) == []
+    _, labels = load_digits()
+    rows = one_hot(labels, 10)
+    assert [row.index(1.0) for row in rows] == labels and all(sum(row) == 1.0 for row in rows)
+
+
+@pytest.mark.parametrize("label", [3, -1, 1.5, True, "2", float("nan")])
+def test_one_hot_refuses_what_is_not_a_class_index(label: object) -> None:
+    with pytest.raises(ValueError, match=r"label .* \(sample 1\) is not a class index 0\.\.2"):
+        one_hot([0, label], 3)  # type: ignore[list-item]
+
+
+def test_one_hot_needs_a_number_of_classes() -> None:
+    with pytest.raises(ValueError, match="n, the number of classes, must be an int of at least 1"):
+        one_hot([0], 0)
+
+
+def test_the_docstring_examples_run() -> None:
+    result = doctest.testmod(nn.data)
+    assert result.attempted > 0 and result.failed == 0

@@ -25,7 +25,7 @@ from nn.manual import Sample, Target
 def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
-LOSSES = ["half_mse", "mse", "sse", "bce"]
+LOSSES = ["half_mse", "mse", "sse", "bce", "cross_entropy"]
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
 Batch = tuple[list[list[float]], list[list[float]]]
 
@@ -37,9 +37,17 @@ def random_net(
     """An MLP with `depth` layers of up to `width` neurons, and a batch of m samples for it."""
     rng = random.Random(seed)
     sizes = [rng.randint(1, width) for _ in range(depth - 1)] + [rng.randint(1, min(width, 3))]
+    if loss == "cross_entropy":  # logits for 2 to 4 classes, as class indices or one-hot lists
+        sizes[-1] = rng.randint(2, 4)
+        output_activation = "linear"
     model = MLP(rng.randint(1, width), sizes, activation, output_activation, seed=seed)
     X = [[rng.uniform(-2.0, 2.0) for _ in range(model.nin)] for _ in range(m)]
-    if loss == "bce":
+    if loss == "cross_entropy":
+        classes = [rng.randrange(sizes[-1]) for _ in range(m)]
+        one_hot = rng.random() < 0.5
+        Y = [[float(k == c) for k in range(sizes[-1])] if one_hot else float(c)
+             for c in classes]
+    elif loss == "bce":
         Y = [[float(rng.randint(0, 1)) for _ in range(sizes[-1])] for _ in range(m)]
     else:
         Y = [[rng.uniform(0.0, 1.0) for _ in range(sizes[-1])] for _ in range(m)]
@@ -103,12 +111,14 @@ def torch_grads(torch: ModuleType, model: MLP, X: list[list[float]], Y: list[lis
         a = functions[layer.activation](a @ W.T + b)
     t = torch.tensor(Y)
     m = len(X)
-    sse = ((a - t) ** 2).sum()
+    sse = ((a - t) ** 2).sum() if t.shape == a.shape else None
     cost = {
         "sse": lambda: sse,
         "mse": lambda: sse / m,
         "half_mse": lambda: sse / (2 * m),
         "bce": lambda: -(t * torch.log(a) + (1 - t) * torch.log(1 - a)).sum() / m,
+        "cross_entropy": lambda: torch.nn.functional.cross_entropy(
+            a, t.argmax(dim=1) if t.dim() == 2 else t.long()),
     }[loss]()
     cost.backward()
     return [float(g) for W in weights for g in W.grad.flatten()] + [
@@ -221,7 +231,7 @@ def test_single_neuron_rejects_mismatched_inputs() -> None:
 @given(a=st.floats(1e-6, 1 - 1e-6), t=st.floats(0.0, 1.0), m=st.integers(1, 16))
 def test_bce_shortcut_equals_the_general_formula(a: float, t: float, m: int) -> None:
     general = -(t / a - (1 - t) / (1 - a)) * a * (1 - a) / m
-    assert manual.loss_slope("bce", a, t, m) * a * (1 - a) == pytest.approx(general, rel=1e-12)
+    assert get_loss("bce").slope([a], [t], m)[0] * a * (1 - a) == pytest.approx(general, rel=1e-12)
     assert (a - t) / m == pytest.approx(general, rel=1e-8, abs=1e-15)
 
 
@@ -231,7 +241,8 @@ def test_output_delta_uses_the_shortcut_for_a_sigmoid_and_the_general_product_ot
     shortcut = manual.output_delta("bce", ["sigmoid", "sigmoid"], trace, [1.0, 0.0], 4)
     a0, a1 = trace.a[1]
     assert shortcut == [(a0 - 1.0) / 4, a1 / 4]
-    general = [manual.loss_slope("bce", a, t, 4) * a * (1 - a) for a, t in zip(trace.a[1], [1, 0])]
+    slope = get_loss("bce").slope
+    general = [slope([a], [t], 4)[0] * a * (1 - a) for a, t in zip(trace.a[1], [1, 0])]
     assert shortcut == pytest.approx(general, rel=1e-14)
 
 
@@ -248,7 +259,7 @@ def test_bce_through_a_linear_output_uses_the_general_formula() -> None:
 def test_bce_outside_zero_one_is_an_error() -> None:
     model = MLP(1, [1], activation="linear", seed=0)
     model.layers[0].neurons[0].b.data = 1.5
-    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+    with pytest.raises(ValueError, match=r"prediction 1.5 is outside \[0, 1\]"):
         manual.backprop(model, [[0.0]], [1.0], "bce")
 
 
@@ -257,8 +268,8 @@ def test_bce_outside_zero_one_is_an_error() -> None:
 
 
 def test_unknown_loss_is_an_error() -> None:
-    with pytest.raises(ValueError, match="unknown loss 'cross_entropy'"):
-        manual.backprop(MLP(1, [1], seed=0), [[0.0]], [1.0], "cross_entropy")
+    with pytest.raises(ValueError, match="unknown loss 'softmax_mse'"):
+        manual.backprop(MLP(1, [1], seed=0), [[0.0]], [1.0], "softmax_mse")
 
 
 def test_shapes_are_checked() -> None:
