@@ -88,9 +88,9 @@ class Value:
         self, include: object = None, exclude: object = None
     ) -> dict[str, object]:
         """In Jupyter, a Value shows as the diagram of its graph (`autograd.draw`)."""
-        from autograd.draw_output import mimebundle
+        from autograd.draw.output import value_mimebundle
 
-        return mimebundle(self)
+        return value_mimebundle(self)
 
     # Operators, made from the rules table below the class.
     __add__: ClassVar[Callable[[Value, Operand], Value]]

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from autograd import Value
-from autograd.draw_model import NeuronLike
 from nn.derivatives import (
     ACTIVATIONS,
     LOSS_SLOPES,
@@ -37,6 +36,7 @@ from nn.derivatives import (
     loss_slope,
     sigmoid,
 )
+from nn.draw import NeuronLike
 
 Number = float | int | Value
 Sample = Sequence[Number] | Number

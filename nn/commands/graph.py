@@ -15,11 +15,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from autograd import Value, topological_order
-from autograd.draw import DEFAULT_MAX_NODES, draw, save
-from autograd.draw_output import DotNotFoundError
-from autograd.draw_style import Options
+from autograd.draw import DEFAULT_MAX_NODES, DotNotFoundError, save, step_through
+from autograd.draw.diagram import value_scene
+from autograd.draw.style import Options
 from autograd.expression import ALLOWED, evaluate, parse_assignments
 
 
@@ -33,8 +34,7 @@ def run(args: argparse.Namespace) -> int:
         if count > args.max_nodes:
             raise ValueError(f"the graph has {count} Values, more than --max-nodes "
                              f"{args.max_nodes}; pass --max-nodes {count} to draw it")
-        diagram = draw(
-            out,
+        options: dict[str, Any] = dict(
             rankdir=args.rankdir,
             show_grad=args.grad,
             show_local=args.local,
@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
             inputs=[leaf for leaf in _leaves(out) if leaf.label in values],
             legend=args.legend,
         )
+        value_scene(out, **options)  # bad options raise here, before anything is written
     except (ValueError, ArithmeticError) as error:
         print(f"chainrule graph: error: {error}", file=sys.stderr)
         return 2
@@ -57,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
         path = path.with_suffix(".dot")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        written = save(diagram, path)
+        written = save(out, path, **options)
+        if args.html:
+            print(f"wrote {step_through(out, number_format=args.number_format).save(args.html)}")
     except DotNotFoundError as error:
         print(f"chainrule graph: {error}", file=sys.stderr)
         return 1
@@ -87,6 +90,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                         help="the value of each name, e.g. --set a=2 b=-3 c=1")
     parser.add_argument("-o", "--output", default="graph.svg",
                         help="file to write: .svg, .png, .pdf or .dot (default graph.svg)")
+    parser.add_argument("--html", metavar="PAGE",
+                        help="also write PAGE, backward step by step in a browser")
     parser.add_argument("--source", action="store_true",
                         help="write the DOT source (.dot) instead of an image; needs no dot")
     parser.add_argument("--rankdir", choices=["LR", "TB"], default="LR",
