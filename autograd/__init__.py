@@ -6,7 +6,7 @@ the graph in reverse topological order. Read those three files and you know the 
 """
 
 from autograd.backward import backward, gradients, topological_order
-from autograd.draw import draw
+from autograd.draw import draw, draw_svg, step_through
 from autograd.functional import grad, hessian, value_and_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.rules import exp, log, relu, sigmoid, sum, tanh, weighted_sum
@@ -19,6 +19,7 @@ __all__ = [
     "backward",
     "define_op",
     "draw",
+    "draw_svg",
     "exp",
     "grad",
     "gradcheck",
@@ -30,6 +31,7 @@ __all__ = [
     "numerical_grad",
     "relu",
     "sigmoid",
+    "step_through",
     "sum",
     "tanh",
     "topological_order",

@@ -87,10 +87,10 @@ class Value:
         )
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
-        """In Jupyter, a Value shows as the diagram of its graph."""
-        from autograd.draw import mimebundle
+        """In Jupyter, a Value shows as the diagram of its graph (`autograd.draw`)."""
+        from autograd.draw.output import value_mimebundle
 
-        return mimebundle(self)
+        return value_mimebundle(self)
 
     # The operators and methods: each calls one op of the rules table (autograd/rules.py).
     def __add__(self, other: Operand) -> Value:

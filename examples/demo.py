@@ -7,15 +7,16 @@ The pictures land in out/demo/.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
-from autograd.draw import save
-from nn import MLP, Adam, bce, evaluate, fit
+from nn import MLP, Adam, evaluate, fit
 from nn.data import make_moons, train_test_split
+from nn.draw import draw_svg, sample_graph, step_through
 from nn.plots import plot_decision_boundary, plot_history
 
-OUT = Path(__file__).resolve().parent.parent / "out" / "demo"
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "out/demo"
 
 # 1. Data: 100 points on two interleaving half circles; no straight line separates them.
 X, y = make_moons(100, noise=0.1, seed=0)
@@ -26,7 +27,21 @@ print(f"moons: {len(X_train)} points to train on, {len(X_test)} held out to test
 model = MLP(2, [16, 16, 1], activation="tanh", output_activation="sigmoid", seed=0)
 print(f"{model}: {len(model.parameters())} parameters, each a Value")
 
-# 3. Train: mini-batches of 20, binary cross-entropy, Adam.
+# 3. One training sample's computation graph, before training: the cost C on the right, every
+#    grad filled in by backward(). The network is still random, so the gradients are large enough
+#    to say something (after training they are around 1e-7). It has more Values than a readable
+#    diagram holds, so each neuron is one box showing a, dC/da and dC/dz = δ. The page
+#    sample_steps.html steps through the same backward pass one neuron at a time.
+OUT.mkdir(parents=True, exist_ok=True)
+C = sample_graph(model, X_train[0], [y_train[0]], loss="bce")
+C.backward()
+(OUT / "sample_graph.svg").write_text(draw_svg(C, model=model), encoding="utf-8")
+step_through(C, model=model).save(OUT / "sample_steps.html")
+print(f"sample 0 (class {y_train[0]:g}) before training: C = {C.data:.4f}; "
+      f"wrote {OUT / 'sample_graph.svg'} and {OUT / 'sample_steps.html'}")
+model.zero_grad()
+
+# 4. Train: mini-batches of 20, binary cross-entropy, Adam.
 start = time.perf_counter()
 history = fit(model, X_train, y_train, loss="bce", optimizer=Adam(model.parameters(), lr=0.02),
               epochs=100, batch_size=20, X_test=X_test, y_test=y_test, seed=0)
@@ -34,22 +49,12 @@ seconds = time.perf_counter() - start
 print(f"trained {history.epochs} epochs in {seconds:.1f} s "
       f"({1000 * seconds / history.epochs:.0f} ms per epoch)")
 
-# 4. How well did it do? Accuracy is the share of points on the right side of 0.5.
+# 5. How well did it do? Accuracy is the share of points on the right side of 0.5.
 print(f"train: {evaluate(model, X_train, y_train, loss='bce')}")
 print(f"test:  {evaluate(model, X_test, y_test, loss='bce')}")
 
-# 5. Pictures: the loss falling, and the boundary the network drew between the moons.
-OUT.mkdir(parents=True, exist_ok=True)
+# 6. Pictures: the loss falling, and the boundary the network drew between the moons.
 plot_history(history, OUT / "loss.png", title="moons: MLP(2, [16, 16, 1])")
 plot_decision_boundary(model, X_train, y_train, OUT / "decision_boundary.png",
                        title="moons (hollow: test points)", X_test=X_test, y_test=y_test)
 print(f"wrote {OUT / 'loss.png'} and {OUT / 'decision_boundary.png'}")
-
-# 6. One training sample's computation graph, after backward(): C on the right, every grad filled
-#    in. It has more Values than a readable diagram holds, so each neuron is drawn as one box.
-model.zero_grad()
-C = bce([model(X_train[0])], [y_train[0]])
-C.label = "C"
-C.backward()
-written = save(C, OUT / "sample_graph.svg", if_no_dot="source", model=model)
-print(f"wrote {written}: the graph of one training sample")

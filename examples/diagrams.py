@@ -6,8 +6,9 @@ Every Value is a box (label, data, grad), every op an ellipse, every operand an 
 arrows from right to left and you are reading backward(): each arrow's local derivative times the
 grad of the box it points into, summed over the arrows leaving a box, is that box's grad.
 
-Run: python examples/diagrams.py [OUTPUT_DIR]     (default docs/images; needs graphviz's dot,
-or writes the .dot sources instead when dot is missing)
+Run: python examples/diagrams.py [OUTPUT_DIR]     (default docs/images). Every picture is SVG
+written by chainrule: laid out by graphviz's dot when it is installed, by grandalf when it is not;
+the first one is always drawn without dot, to show what a machine without graphviz gets.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from autograd import Value, draw
-from autograd.draw_output import save
+from autograd import Value
+from autograd.draw import draw_svg
+from nn.draw import draw_svg as draw_network_svg
+from nn.draw import sample_graph
 from nn.layers import MLP
-from nn.losses import half_mse
 
 
 def expression() -> tuple[Value, Value]:
@@ -57,37 +59,44 @@ def gradient_graph() -> tuple[Value, Value]:
 
 
 def one_sample(sizes: list[int]) -> tuple[Value, MLP]:
-    """The half-MSE cost of one training sample through an MLP, after backward()."""
+    """The half-MSE cost C of one sample through an MLP, after backward()."""
     model = MLP(sizes[0], sizes[1:], activation="tanh", output_activation="sigmoid", seed=1)
-    C = half_mse([model([0.5, -1.0])], [1.0])  # noqa: N806
-    C.label = "C"
+    C = sample_graph(model, [0.5, -1.0], [1.0])  # noqa: N806
     C.backward()
     return C, model
+
+
+def one_sample_picture() -> str:
+    """The README's picture of one sample through MLP(2, [2, 1]): neurons boxed, z and a named,
+    local derivatives on the arrows; drawn top to bottom so it stays a page wide."""
+    sample, model = one_sample([2, 2, 1])
+    return draw_network_svg(sample, model=model, show_local=True, rankdir="TB")
 
 
 def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     out, a = expression()
     cost, w = two_paths()
-    sample, model = one_sample([2, 2, 1])
     big_sample, big_model = one_sample([2, 8, 8, 1])
     da_dw, a_sigmoid = gradient_graph()
     pictures = {
-        "graph.svg": draw(out),
-        "graph_show_local.svg": draw(out, show_local=True),
-        "graph_highlight.svg": draw(cost, highlight=w),
-        "graph_rankdir_tb.svg": draw(out, rankdir="TB", show_grad=False, number_format=".2f"),
-        "graph_of_gradient.svg": draw(da_dw, show_local=True),
-        "graph_one_sample.svg": draw(sample, model=model, show_local=True),
-        "graph_collapsed.svg": draw(big_sample, model=big_model, max_nodes=100),
-        "model.svg": draw(model),
-        "model_show_weights.svg": draw(MLP(3, [4, 2], activation="tanh", seed=1),
-                                       show_weights=True),
-        "model_collapsed.svg": draw(MLP(784, [64, 10], seed=1)),
+        "graph.svg": draw_svg(out, engine="grandalf"),
+        "graph_show_local.svg": draw_svg(out, show_local=True),
+        "graph_highlight.svg": draw_svg(cost, highlight=w),
+        "graph_rankdir_tb.svg": draw_svg(out, rankdir="TB", show_grad=False,
+                                         number_format=".2f"),
+        "graph_of_gradient.svg": draw_svg(da_dw, show_local=True),
+        "graph_one_sample.svg": one_sample_picture(),
+        "graph_collapsed.svg": draw_network_svg(big_sample, model=big_model, max_nodes=100),
+        "model.svg": draw_network_svg(MLP(2, [2, 1], activation="tanh", seed=1)),
+        "model_show_weights.svg": draw_network_svg(MLP(3, [4, 2], activation="tanh", seed=1),
+                                                   show_weights=True),
+        "model_dense.svg": draw_network_svg(MLP(2, [16, 16, 1], activation="tanh", seed=0)),
+        "model_collapsed.svg": draw_network_svg(MLP(784, [64, 10], seed=1)),
     }
-    for name, diagram in pictures.items():
-        written = save(diagram, folder / name, if_no_dot="source")
-        print(f"wrote {written}")
+    for name, svg in pictures.items():
+        (folder / name).write_text(svg, encoding="utf-8")
+        print(f"wrote {folder / name}")
     print()
     print(f"out = tanh(a*b + c) = {out.data:.4f};  dout/da = {a.grad:.4f}")
     print(f"C = (w*x)*w + x: dC/dw = 2 w x = {w.grad:g} (two paths, each giving w x = 1.5)")

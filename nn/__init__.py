@@ -16,10 +16,12 @@ Modules: `nn.layers` (Neuron, Layer, MLP), `nn.activations`, `nn.losses`, `nn.op
 
 from nn import activations, data, losses, metrics, optim
 from nn.layers import MLP, Layer, Neuron
-from nn.losses import bce, half_mse, hinge, mse, sse
+from nn.interop import from_torch, to_torch
+from nn.losses import bce, cross_entropy, half_mse, hinge, mse, sse
 from nn.metrics import accuracy
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
+from nn.probabilities import softmax
 from nn.serialize import load_model
 from nn.training import Evaluation, History, evaluate, fit, predict, train_step
 
@@ -36,9 +38,11 @@ __all__ = [
     "accuracy",
     "activations",
     "bce",
+    "cross_entropy",
     "data",
     "evaluate",
     "fit",
+    "from_torch",
     "half_mse",
     "hinge",
     "load_model",
@@ -47,6 +51,8 @@ __all__ = [
     "mse",
     "optim",
     "predict",
+    "softmax",
     "sse",
+    "to_torch",
     "train_step",
 ]

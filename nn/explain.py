@@ -11,6 +11,11 @@ That sum is what `param.grad` holds after `backward()`, and what the four equati
 `nn.manual` without listing a single path: delta_l[j] is the sum over all paths from C down to
 z_l[j], built one layer at a time.
 
+The paths are those of the real graph of `Value`s (`autograd.draw.paths`, the same code that
+highlights paths in a diagram), told through the nodes the notes name: C, each a and z, and the
+parameter. Everything between C and the output activations (the loss formula) is one factor,
+dC/da, as the notes write it; a linear neuron's a is its z, so its factor da/dz is 1.
+
 Listing paths costs one product per path, and there are m * n_{l+1} * ... * n_L of them: it grows
 exponentially with depth. `explain` shows the first `max_paths` and sums them all only while there
 are at most `sum_limit`; beyond that the deltas are the only sensible way, which is the point.
@@ -29,16 +34,37 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from autograd import Value
-from nn.losses import get_loss
-from nn.manual import (
-    ModelLike,
-    Sample,
-    Target,
-    activation_slopes,
-    as_floats,
-    backprop,
-    forward,
-)
+from autograd.backward import topological_order
+from autograd.draw.paths import find_paths
+from nn.losses import LOSSES
+from nn.manual import backprop
+
+Number = float | int | Value
+Sample = Sequence[Number] | Number
+Target = Sequence[Number] | Number
+
+
+class NeuronLike(Protocol):
+    @property
+    def w(self) -> Sequence[Value]: ...
+
+    @property
+    def b(self) -> Value: ...
+
+    @property
+    def activation(self) -> str: ...
+
+    def __call__(self, x: Sequence[float]) -> Value: ...
+
+
+class LayerLike(Protocol):
+    @property
+    def neurons(self) -> Sequence[NeuronLike]: ...
+
+
+class ModelLike(Protocol):
+    @property
+    def layers(self) -> Sequence[LayerLike]: ...
 
 
 class Model(ModelLike, Protocol):
@@ -148,36 +174,81 @@ def path_count(model: ModelLike, ref: ParamRef, m: int) -> int:
     return m * math.prod(len(layer.neurons) for layer in list(model.layers)[ref.layer :])
 
 
+def as_floats(entry: Sample | Target, what: str, i: int) -> list[float]:
+    """A sample or target as a list of floats (a lone number is a list of one)."""
+    items: Sequence[Number] = entry if isinstance(entry, Sequence) else [entry]
+    out = []
+    for item in items:
+        number = item.data if isinstance(item, Value) else item
+        if not isinstance(number, (int, float)) or isinstance(number, bool):
+            raise TypeError(f"explain: {what} {i} holds {item!r}; expected numbers")
+        out.append(float(number))
+    return out
+
+
+@dataclass
+class _Graph:
+    """The cost's graph, with the nodes the notes name, and the sample each belongs to."""
+
+    cost: Value
+    lower: dict[Value, str]  # a node's name where a path arrives at it: a2[0]
+    upper: dict[Value, str]  # its name where a path leaves it: z2[0] (the same node if linear)
+    sample: dict[Value, int]
+
+
+def _graph(model: ModelLike, X: Sequence[Sample], Y: Sequence[Target], loss: str) -> _Graph:
+    """C for the batch, built neuron by neuron so that every a and z is known by its place."""
+    if loss not in LOSSES:
+        raise ValueError(f"explain: unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
+    lower: dict[Value, str] = {}
+    upper: dict[Value, str] = {}
+    sample: dict[Value, int] = {}
+    preds: list[list[Value]] = []
+    for i, x in enumerate(X):
+        values: Sequence[float | Value] = as_floats(x, "sample", i)
+        outputs: list[Value] = []
+        for l, layer in enumerate(model.layers, start=1):
+            outputs = []
+            for j, neuron in enumerate(layer.neurons):
+                a = neuron(values)  # type: ignore[arg-type]
+                z = a if neuron.activation == "linear" else a.parents[0]
+                lower[a], upper[z], sample[a], sample[z] = f"a{l}[{j}]", f"z{l}[{j}]", i, i
+                outputs.append(a)
+            values = outputs
+        preds.append(outputs)
+    targets = [as_floats(y, "target", i) for i, y in enumerate(Y)]
+    cost = LOSSES[loss](preds, targets)
+    return _Graph(cost, lower, upper, sample)
+
+
+def _paths(graph: _Graph, ref: ParamRef, param: Value) -> Iterator[Path]:
+    """The chain-rule paths of `graph` from C down to `param`, as the notes name the factors."""
+    named = set(graph.lower) | set(graph.upper)
+    paths = find_paths(topological_order(graph.cost), param, named)
+    for steps in paths.each():
+        factors = []
+        for step in steps:
+            top = "C" if step.upper is graph.cost else (
+                graph.upper.get(step.upper) or graph.lower[step.upper])
+            if step.lower is param:
+                bottom = ref.name
+            else:
+                bottom = graph.lower.get(step.lower) or graph.upper[step.lower]
+            factors.append(Factor(f"d{top}/d{bottom}", step.factor))
+            if step.lower in graph.lower and step.lower in graph.upper:  # a linear neuron: a = z
+                a, z = graph.lower[step.lower], graph.upper[step.lower]
+                factors.append(Factor(f"d{a}/d{z}", 1.0))
+        yield Path(graph.sample[steps[-1].upper], tuple(factors))
+
+
 def chain_paths(
     model: ModelLike, X: Sequence[Sample], Y: Sequence[Target], ref: ParamRef,
     loss: str = "half_mse",
 ) -> Iterator[Path]:
-    """Every path from C back to the parameter `ref`, sample by sample, built lazily."""
-    layers = list(model.layers)
-    L, m, l, j = len(layers), len(X), ref.layer, ref.neuron
-    for i, (x, y) in enumerate(zip(X, Y)):
-        trace = forward(model, as_floats(x, "sample", i))
-        t = as_floats(y, "target", i)
-        slope = activation_slopes(model, trace)
-        later = [range(len(layer.neurons)) for layer in layers[l:]]
-        for route in itertools.product(*later):
-            chosen = [j, *route]  # chosen[n] is the neuron taken in layer l + n
-            top = chosen[-1]
-            factors = [
-                Factor(f"dC/da{L}[{top}]", get_loss(loss).slope(trace.a[L], t, m)[top]),
-                Factor(f"da{L}[{top}]/dz{L}[{top}]", slope[L][top]),
-            ]
-            for layer in range(L, l, -1):
-                upper, lower = chosen[layer - l], chosen[layer - 1 - l]
-                w = layers[layer - 1].neurons[upper].w[lower].data
-                factors.append(Factor(f"dz{layer}[{upper}]/da{layer - 1}[{lower}]", w))
-                below, f_prime = layer - 1, slope[layer - 1][lower]
-                factors.append(Factor(f"da{below}[{lower}]/dz{below}[{lower}]", f_prime))
-            if ref.index is None:
-                factors.append(Factor(f"dz{l}[{j}]/d{ref.name}", 1.0))
-            else:
-                factors.append(Factor(f"dz{l}[{j}]/d{ref.name}", trace.a[l - 1][ref.index]))
-            yield Path(i, tuple(factors))
+    """Every path from C back to the parameter `ref`, sample by sample, found lazily in the real
+    graph of `Value`s (the order: sample, then the neuron taken in each later layer)."""
+    _, param = find_param(model, ref)
+    return _paths(_graph(model, X, Y, loss), ref, param)
 
 
 def autograd_gradient(
@@ -186,7 +257,7 @@ def autograd_gradient(
     """param.grad after `backward()` of the `nn.losses` loss; every parameter's grad is reset."""
     for _, value in _parameters(model):
         value.grad = 0.0
-    loss_fn = get_loss(loss)
+    loss_fn = LOSSES[loss]
     preds = [model(as_floats(x, "sample", i)) for i, x in enumerate(X)]
     loss_fn(preds, list(Y)).backward()
     return param.grad
@@ -275,7 +346,8 @@ def explain(
     else:
         manual = weight_grads[ref.layer - 1][ref.neuron][ref.index]
     count = path_count(model, ref, len(X))
-    paths = list(itertools.islice(chain_paths(model, X, Y, ref, loss), max_paths))
+    graph = _graph(model, X, Y, loss)
+    paths = list(itertools.islice(_paths(graph, ref, param), max_paths))
     layers = list(model.layers)
     note = ""
     if loss == "bce" and all(n.activation == "sigmoid" for n in layers[-1].neurons):
@@ -284,7 +356,7 @@ def explain(
                 f"dC/dz{L}[j] = (a{L}[j] - t[j])/m, the shortcut nn.manual uses")
     path_sum = None
     if count <= sum_limit:
-        path_sum = math.fsum(p.product for p in chain_paths(model, X, Y, ref, loss))
+        path_sum = math.fsum(p.product for p in _paths(graph, ref, param))
     return Explanation(
         ref=ref,
         label=param.label,

@@ -77,8 +77,8 @@ class Module:
     def _repr_mimebundle_(
         self, include: object = None, exclude: object = None
     ) -> dict[str, object]:
-        """In Jupyter, a model shows as the diagram of its architecture (`autograd.draw`)."""
-        from autograd.draw_output import mimebundle
+        """In Jupyter, a model shows as the diagram of its architecture (`nn.draw`)."""
+        from nn.draw import mimebundle
 
         return mimebundle(self)
 

@@ -1,7 +1,9 @@
-"""Shared test helpers: the PyTorch oracle and graphviz's `dot`, which may be missing.
+"""Shared test helpers: the PyTorch oracle, graphviz's `dot` and a headless browser, which may be
+missing.
 
-A newcomer's `make test` without torch (or dot) skips those tests with a visible reason. CI sets
-CHAINRULE_REQUIRE_TORCH=1 and CHAINRULE_REQUIRE_DOT=1, and then a missing one is a failure.
+A newcomer's `make test` without torch (or dot, or chromium) skips those tests with a visible
+reason. CI sets CHAINRULE_REQUIRE_TORCH=1, CHAINRULE_REQUIRE_DOT=1 and CHAINRULE_REQUIRE_BROWSER=1,
+and then a missing one is a failure.
 """
 
 from __future__ import annotations
@@ -41,6 +43,27 @@ def require_dot() -> str:
             pytest.fail(f"CHAINRULE_REQUIRE_DOT=1 but {reason}")
         pytest.skip(reason)
     return path
+
+
+def require_browser() -> tuple[str, str]:
+    """Debian's chromium and chromedriver, and selenium to drive them; or skip (fail when
+    CHAINRULE_REQUIRE_BROWSER=1)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    found = (("chromium", chromium), ("chromedriver", driver))
+    missing = [name for name, path in found if not path]
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing.append("the selenium package")
+    if missing:
+        reason = (f"no headless browser to test pages in ({', '.join(missing)} missing): "
+                  "apt-get install chromium chromium-driver; pip install selenium")
+        if os.environ.get("CHAINRULE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"CHAINRULE_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    assert chromium is not None and driver is not None
+    return chromium, driver
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
 """Reading diagrams back: render a graphviz Digraph to SVG with `dot` and parse it as XML.
 
 graphviz writes each node as `<g class="node"><title>ID</title>...` and each edge as
-`<g class="edge"><title>TAIL->HEAD</title>...`, with every piece of text in `<text>` elements.
+`<g class="edge"><title>TAIL->HEAD</title>...`, with every piece of text in `<text>` elements;
+chainrule's own SVG writer (`draw_svg`) follows the same markup, so this reads both.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +35,7 @@ def parse_svg(svg: bytes) -> Drawing:
     for group in root.iter(f"{SVG}g"):
         kind = group.get("class")
         title = group.findtext(f"{SVG}title") or ""
-        texts = [t.text or "" for t in group.iter(f"{SVG}text")]
+        texts = ["".join(t.itertext()) for t in group.iter(f"{SVG}text")]
         if kind == "node":
             nodes[title] = texts
         elif kind == "edge":
@@ -43,7 +45,7 @@ def parse_svg(svg: bytes) -> Drawing:
             edges.append((tail, head, " ".join(texts), style))
         elif kind == "cluster":
             clusters.append(title)
-    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     return Drawing(nodes, edges, clusters, texts, root)
 
 
@@ -51,3 +53,54 @@ def render(graph: Any) -> Drawing:
     """Render `graph` with dot and parse the SVG."""
     svg: bytes = graph.pipe(format="svg")
     return parse_svg(svg)
+
+
+def svg_width(svg: str | bytes) -> float:
+    """The width of an SVG document in px (graphviz writes pt: 1pt = 4/3 px)."""
+    root = ET.fromstring(svg)
+    text = root.get("width", "0")
+    if text.endswith("pt"):
+        return float(text[:-2]) * 4 / 3
+    return float(text.removesuffix("px"))
+
+
+def path_points(d: str, per_curve: int = 12) -> list[tuple[float, float]]:
+    """Points along an SVG path made of M, L and C commands (graphviz's and chainrule's)."""
+    tokens = re.findall(r"[MLC]|-?\d+(?:\.\d+)?(?:e-?\d+)?", d)
+    points: list[tuple[float, float]] = []
+    command, numbers = "M", []
+    for token in [*tokens, "M"]:
+        if token in "MLC":
+            pairs = [(numbers[i], numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)]
+            if command == "C":
+                while len(pairs) >= 3 and points:
+                    p0, (p1, p2, p3) = points[-1], pairs[:3]
+                    for step in range(1, per_curve + 1):
+                        t = step / per_curve
+                        points.append(tuple(  # type: ignore[arg-type]
+                            (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t**2 * c
+                            + t**3 * e for a, b, c, e in zip(p0, p1, p2, p3)))
+                    pairs = pairs[3:]
+            else:
+                points += pairs
+            command, numbers = token, []
+        else:
+            numbers.append(float(token))
+    return points
+
+
+def edge_paths(drawing: Drawing) -> dict[str, list[tuple[float, float]]]:
+    """Each edge group's id and the points along its path."""
+    found = {}
+    for group in drawing.root.iter(f"{SVG}g"):
+        if group.get("class") == "edge":
+            path = group.find(f"{SVG}path")
+            if path is not None:
+                found[group.get("id") or ""] = path_points(path.get("d", ""))
+    return found
+
+
+def text_places(group: ET.Element) -> list[tuple[str, float, float]]:
+    """Each text of a group: its words and its anchor point."""
+    return [("".join(t.itertext()), float(t.get("x", 0)), float(t.get("y", 0)))
+            for t in group.iter(f"{SVG}text")]

@@ -16,11 +16,12 @@ import argparse
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 from autograd import Value, topological_order
-from autograd.draw import DEFAULT_MAX_NODES, draw, save
-from autograd.draw_output import DotNotFoundError
-from autograd.draw_style import Options
+from autograd.draw import DEFAULT_MAX_NODES, DotNotFoundError, save, step_through
+from autograd.draw.diagram import value_scene
+from autograd.draw.style import Options
 from nn.commands.expression import ALLOWED, evaluate, parse_assignments
 
 GRAPHVIZ_MISSING = (
@@ -46,8 +47,7 @@ def run(args: argparse.Namespace) -> int:
         if count > args.max_nodes:
             raise ValueError(f"the graph has {count} Values, more than --max-nodes "
                              f"{args.max_nodes}; pass --max-nodes {count} to draw it")
-        diagram = draw(
-            out,
+        options: dict[str, Any] = dict(
             rankdir=args.rankdir,
             show_grad=args.grad,
             show_local=args.local,
@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
             inputs=[leaf for leaf in _leaves(out) if leaf.label in values],
             legend=args.legend,
         )
+        value_scene(out, **options)  # bad options raise here, before anything is written
     except (ValueError, ArithmeticError) as error:
         print(f"chainrule graph: error: {error}", file=sys.stderr)
         return 2
@@ -70,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"  d/d{leaf.label} = {number(leaf.grad)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        written = save(diagram, path)
+        written = save(out, path, **options)
+        if args.html:
+            print(f"wrote {step_through(out, number_format=args.number_format).save(args.html)}")
     except DotNotFoundError as error:
         print(f"chainrule graph: {error}", file=sys.stderr)
         return 1
@@ -120,6 +123,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                         help="the value of each name, e.g. --set a=2 b=-3 c=1")
     parser.add_argument("-o", "--output", default="graph.svg",
                         help="file to write: .svg, .png, .pdf or .dot (default graph.svg)")
+    parser.add_argument("--html", metavar="PAGE",
+                        help="also write PAGE, backward step by step in a browser")
     parser.add_argument("--source", action="store_true",
                         help="write the DOT source (.dot) instead of an image; needs the "
                         "graphviz Python package but not the dot program")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import sigmoid
+from autograd import Value, sigmoid
 from nn.explain import ParamRef, chain_paths, explain, find_param, parse_param, path_count
 from nn.layers import MLP
 
@@ -132,3 +132,13 @@ def test_find_param_by_place_label_or_value() -> None:
         find_param(model, "W3[0][0]")
     with pytest.raises(ValueError, match="no parameter 'nonsense'"):
         find_param(model, "nonsense")
+
+
+def test_a_linear_neuron_keeps_its_factor_of_one() -> None:
+    model = MLP(2, [2, 1], activation="tanh", output_activation="linear", seed=6)
+    X, Y = [[0.3, -0.7]], [[0.5]]
+    path = next(chain_paths(model, X, Y, ParamRef(1, 0, 1)))
+    names = [f.name for f in path.factors]
+    assert names[:2] == ["dC/da2[0]", "da2[0]/dz2[0]"] and path.factors[1].value == 1.0
+    a2 = model([0.3, -0.7])
+    assert isinstance(a2, Value) and path.factors[0].value == pytest.approx(a2.data - 0.5)

@@ -61,15 +61,25 @@ def test_a_dot_path_or_source_writes_the_dot_source(tmp_path: Path) -> None:
     assert not (tmp_path / "h.svg").exists()
 
 
-def test_without_dot_it_says_how_to_install_it(
+def test_without_dot_an_svg_is_still_drawn_and_a_png_says_how_to_install_dot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert run("a*a", "--set", "a=3", "-o", str(tmp_path / "g.svg")) == 1
+    assert run("a*a", "--set", "a=3", "-o", str(tmp_path / "g.svg")) == 0
+    drawing = parse_svg((tmp_path / "g.svg").read_bytes())
+    assert sum(1 for k in drawing.nodes if k.startswith("v")) == 2
+    assert run("a*a", "--set", "a=3", "-o", str(tmp_path / "g.png")) == 1
     error = capsys.readouterr().err
     assert "apt-get install graphviz" in error and "brew install graphviz" in error
-    assert "--source" in error
-    assert not (tmp_path / "g.svg").exists()
+    assert not (tmp_path / "g.png").exists()
+
+
+def test_html_writes_the_step_through_page(tmp_path: Path) -> None:
+    page = tmp_path / "steps.html"
+    assert run("tanh(a*b + c)", "--set", "a=2", "b=-3", "c=1", "-o", str(tmp_path / "g.svg"),
+               "--html", str(page)) == 0
+    html = page.read_text()
+    assert 'id="next"' in html and 'data-grad-of="a"' in html and "step 0 of 3" in html
 
 
 @pytest.mark.parametrize(

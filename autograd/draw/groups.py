@@ -1,0 +1,103 @@
+"""Groups: nodes drawn boxed together, and drawn as one box when the whole graph is too big.
+
+`autograd` knows nothing of what a group means; the caller says. A group has a name (its box's
+title), its members (interior nodes and leaves alike), the members its box still shows when it is
+collapsed (`shown`, e.g. a weighted sum and what it feeds), a line saying what it computes
+(`summary`), and optionally the title of a larger box drawn around it and its siblings (`within`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from autograd.value import Value
+
+
+@dataclass(frozen=True, eq=False)
+class Group:
+    """Nodes boxed together: `members` inside a box titled `name`.
+
+    Past `max_nodes` the members are hidden and the box stands for them, showing the `shown`
+    members' data and grad (the last one is the group's result) and the `summary` line.
+    """
+
+    name: str
+    members: Collection[Value]
+    shown: Sequence[Value] = ()
+    summary: str = ""
+    within: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ValueError("a Group needs a name: the title of its box")
+        stray = [v for v in self.shown if v not in set(self.members)]
+        if stray:
+            raise ValueError(f"group {self.name!r}: shown Values {stray!r:.200} are not members")
+
+
+def owners(groups: Sequence[Group]) -> dict[Value, Group]:
+    """Each member's group; a Value in two groups is an error (boxes cannot overlap)."""
+    found: dict[Value, Group] = {}
+    for group in groups:
+        for member in group.members:
+            other = found.setdefault(member, group)
+            if other is not group:
+                raise ValueError(
+                    f"{member!r:.80} is in two groups, {other.name!r} and {group.name!r}; "
+                    "a Value belongs to one box at most"
+                )
+    return found
+
+
+def backward_units(
+    order: list[Value], unit_of: dict[Value, str]
+) -> list[tuple[str, list[Value]]]:
+    """The drawn units (a group, or one op node) in an order backward can take them one at a time.
+
+    A unit comes after every unit that uses its results, so its nodes have received all of their
+    gradient when it runs; its interior nodes are listed in reverse topological order.
+    """
+    rank = {node: i for i, node in enumerate(order)}
+    interior: dict[str, list[Value]] = {}
+    for node in order:
+        if node.parents:
+            interior.setdefault(unit_of[node], []).append(node)
+    users: dict[str, set[str]] = {unit: set() for unit in interior}
+    for unit, nodes in interior.items():
+        for node in nodes:
+            for parent in node.parents:
+                below = unit_of.get(parent)
+                if below is not None and below != unit and below in interior:
+                    users[below].add(unit)
+    waiting = {unit: len(above) for unit, above in users.items()}
+    feeds: dict[str, set[str]] = {unit: set() for unit in interior}
+    for below, above in users.items():
+        for unit in above:
+            feeds[unit].add(below)
+    last = {unit: max(rank[node] for node in nodes) for unit, nodes in interior.items()}
+    ready = sorted((unit for unit, n in waiting.items() if n == 0), key=last.__getitem__)
+    result: list[tuple[str, list[Value]]] = []
+    while ready:
+        unit = ready.pop()
+        result.append((unit, list(reversed(interior[unit]))))
+        for below in feeds[unit]:
+            waiting[below] -= 1
+            if waiting[below] == 0:
+                ready.append(below)
+        ready.sort(key=last.__getitem__)
+    if len(result) != len(interior):
+        raise ValueError("the groups given make a cycle: a group both feeds and uses another")
+    return result
+
+
+def check_groups(groups: Sequence[Group]) -> None:
+    """Group names must be unique: they title the boxes and name the clusters."""
+    seen: set[str] = set()
+    for group in groups:
+        if group.name in seen:
+            raise ValueError(f"two groups are named {group.name!r}; names must be unique")
+        seen.add(group.name)
+
+
+__all__ = ["Group", "backward_units", "check_groups", "owners"]

@@ -1,0 +1,168 @@
+"""Where each box goes: from graphviz's `dot` when it is installed, else from a pure-Python
+Sugiyama layout (`grandalf`), so a diagram never needs a program that may be missing.
+
+Both give a `Layout` in points with y growing downward: the centre and size of every box, the
+points of every arrow (a cubic Bézier path from `dot`, a polyline from grandalf), where each arrow's
+label goes, and each cluster's rectangle. The legend and caption are placed by the SVG writer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograd.draw.measure import EDGE_FONT_SIZE, LINE, cells, text_width
+from autograd.draw.scene import Scene
+
+RANK_GAP = 36.0  # between ranks
+BOX_GAP = 14.0  # between boxes of one rank
+CLUSTER_PAD = 10.0
+Point = tuple[float, float]
+
+
+@dataclass
+class Route:
+    """An arrow's path from its tail up to where its arrowhead starts (`curved`: cubic Bézier
+    control points, else a polyline), the arrowhead's `tip`, and its label's centre."""
+
+    points: list[Point]
+    curved: bool
+    tip: Point
+    label: Point | None = None
+
+
+@dataclass
+class Layout:
+    """Every box's centre and size, every arrow's route, every cluster's rectangle."""
+
+    width: float
+    height: float
+    boxes: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    routes: dict[str, Route] = field(default_factory=dict)
+    clusters: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    engine: str = ""
+
+
+def dot_available() -> bool:
+    """True when graphviz's `dot` program is on the PATH."""
+    return shutil.which("dot") is not None
+
+
+def layout(scene: Scene, engine: str = "auto") -> Layout:
+    """The layout of `scene` by `engine`: "dot", "grandalf", or "auto" (dot when installed)."""
+    if engine not in ("auto", "dot", "grandalf"):
+        raise ValueError(f"layout engine must be 'auto', 'dot' or 'grandalf', got {engine!r}")
+    if engine == "dot" or (engine == "auto" and dot_available()):
+        return dot_layout(scene)
+    from autograd.draw.sugiyama import grandalf_layout
+
+    return grandalf_layout(scene)
+
+
+def label_size(text: str) -> tuple[float, float]:
+    return text_width(text, EDGE_FONT_SIZE) + 4, EDGE_FONT_SIZE * LINE + 2
+
+
+def dot_layout(scene: Scene) -> Layout:
+    """Ask `dot` where things go (`dot -Tjson` on a skeleton: empty boxes of our sizes)."""
+    from autograd.draw.dot import _flat_pairs
+
+    lines = [f'digraph g {{ rankdir={scene.options.rankdir}; nodesep=0.25; ranksep=0.35;',
+             'remincross=false; newrank=true; fontname="Helvetica"; fontsize=11;',
+             'node [shape=box, fixedsize=true, label=""];',
+             f'edge [fontname="Helvetica", fontsize={EDGE_FONT_SIZE:g}];']
+    children: dict[str | None, list[str]] = {}
+    for cluster in scene.clusters:
+        children.setdefault(cluster.parent, []).append(cluster.id)
+    labels = {cluster.id: cluster.label for cluster in scene.clusters}
+    inside: dict[str | None, list[str]] = {}
+    for box in scene.boxes:
+        inside.setdefault(box.cluster, []).append(box.id)
+    sizes = {box.id: cells(box)[:2] for box in scene.boxes}
+
+    def emit(cluster_id: str | None, depth: int) -> None:
+        for box_id in inside.get(cluster_id, []):
+            w, h = sizes[box_id]
+            lines.append(f'{_q(box_id)} [width={w / 72:.4f}, height={h / 72:.4f}];')
+        for chain in scene.orders:
+            ids = [b for b in chain if b in set(inside.get(cluster_id, []))]
+            if ids:
+                pairs = " ".join(f"{_q(a)} -> {_q(b)} [style=invis];"
+                                 for a, b in _flat_pairs(ids, scene.options.rankdir))
+                lines.append("{ rank=same; " + pairs + " }")
+        for child in children.get(cluster_id, []):
+            lines.append(f'subgraph {_q(child)} {{ label={_q(labels[child])}; labeljust=l;')
+            emit(child, depth + 1)
+            lines.append("}")
+
+    emit(None, 0)
+    for arrow in scene.arrows:
+        attrs = []
+        if arrow.label:
+            key = "headlabel" if arrow.label_at == "head" else "label"
+            attrs.append(f"{key}={_q(arrow.label)}")
+            if key == "headlabel":
+                attrs.append("labeldistance=4, labelangle=0, labelfontsize=9")
+        lines.append(f'{_q(arrow.tail)} -> {_q(arrow.head)} [id={_q(arrow.id)} '
+                     f'{", ".join(attrs)}];')
+    lines.append("}")
+    done = subprocess.run(["dot", "-Tjson"], input="\n".join(lines), capture_output=True,
+                          text=True, check=True, timeout=120)
+    return _read_json(json.loads(done.stdout))
+
+
+def _read_json(data: dict[str, Any]) -> Layout:
+    x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
+    height = y1 - y0
+
+    def point(text: str) -> Point:
+        x, y = (float(v) for v in text.split(","))
+        return x - x0, height - (y - y0)
+
+    result = Layout(x1 - x0, height, engine="dot")
+    for item in data.get("objects", []):
+        if "bb" in item and item.get("name", "").startswith("cluster"):
+            a, b, c, d = (float(v) for v in item["bb"].split(","))
+            result.clusters[item["name"]] = (a - x0, height - (d - y0), c - a, d - b)
+        elif "pos" in item:
+            x, y = point(item["pos"])
+            result.boxes[item["name"]] = (x, y, float(item["width"]) * 72,
+                                          float(item["height"]) * 72)
+    for edge in data.get("edges", []):
+        if edge.get("style") == "invis" or "id" not in edge:
+            continue
+        tip = None
+        points = []
+        for part in edge["pos"].split():
+            if part.startswith("e,"):
+                tip = point(part[2:])
+            elif not part.startswith("s,"):
+                points.append(point(part))
+        where = edge.get("lp") or edge.get("head_lp")
+        result.routes[edge["id"]] = Route(points, True, tip or points[-1],
+                                          point(where) if where else None)
+    return result
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def clip(centre: Point, size: tuple[float, float], toward: Point, round_box: bool) -> Point:
+    """Where the line from a box's centre toward `toward` leaves the box (rectangle or ellipse)."""
+    (cx, cy), (w, h) = centre, size
+    dx, dy = toward[0] - cx, toward[1] - cy
+    if dx == 0 and dy == 0:
+        return centre
+    if round_box:
+        scale = 1 / math.sqrt((dx / (w / 2)) ** 2 + (dy / (h / 2)) ** 2)
+    else:
+        scale = min(w / 2 / abs(dx) if dx else math.inf, h / 2 / abs(dy) if dy else math.inf)
+    return cx + dx * min(scale, 1.0), cy + dy * min(scale, 1.0)
+
+
+__all__ = ["Layout", "Route", "clip", "dot_available", "label_size", "layout"]

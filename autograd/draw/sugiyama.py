@@ -1,0 +1,265 @@
+"""The pure-Python layout: grandalf's Sugiyama algorithm, for a machine without graphviz's `dot`.
+
+Sugiyama's method, as `dot` uses it: give each node a rank (its depth along the arrows), order the
+nodes of each rank to cut crossings, then place them. grandalf does the three steps; chainrule adds
+what it lacks: an arrow's label is a small node of its own between the two ends (so labels get room,
+as in `dot`), the members of a cluster are kept next to each other in each rank, and boxes given
+an order (`Scene.orders`) keep it. grandalf stacks ranks top to bottom; for left-to-right diagrams
+the two axes are swapped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+from autograd.draw.layout import (
+    BOX_GAP,
+    CLUSTER_PAD,
+    RANK_GAP,
+    Layout,
+    Point,
+    Route,
+    clip,
+    label_size,
+)
+from autograd.draw.measure import FONT_SIZE, LINE, cells
+from autograd.draw.scene import Scene
+
+ARROWHEAD = 7.0
+MARGIN = 6.0
+
+
+class _View:
+    """What grandalf reads and writes for a node: its size, then its centre."""
+
+    def __init__(self, w: float, h: float) -> None:
+        self.w, self.h = w, h
+        self.xy: tuple[float, float] = (0.0, 0.0)
+
+
+class _Path:
+    """What grandalf writes for an arrow: the points it passes through."""
+
+    def __init__(self) -> None:
+        self.points: list[tuple[float, float]] = []
+
+    def setpath(self, points: list[tuple[float, float]]) -> None:
+        self.points = list(points)
+
+
+def grandalf_layout(scene: Scene) -> Layout:
+    """Place `scene` with grandalf; ImportError says how to install it when it is missing."""
+    try:
+        from grandalf.graphs import Edge, Graph, Vertex
+        from grandalf.layouts import SugiyamaLayout
+    except ImportError:
+        raise ImportError(
+            "drawing without graphviz's dot needs the grandalf package: pip install "
+            "'chainrule[graph]' (or pip install grandalf), or install dot (apt-get install "
+            "graphviz, brew install graphviz)"
+        ) from None
+    across = scene.options.rankdir in ("LR", "RL")
+    sizes = {box.id: cells(box)[:2] for box in scene.boxes}
+    vertices: dict[str, Any] = {}
+    for box in scene.boxes:
+        w, h = sizes[box.id]
+        vertex = Vertex(box.id)
+        vertex.view = _View(h, w) if across else _View(w, h)
+        vertices[box.id] = vertex
+    edges: dict[tuple[str, str], Any] = {}
+    legs: dict[str, list[tuple[str, str]]] = {}
+    for arrow in scene.arrows:
+        ends = [arrow.tail, arrow.head]
+        if arrow.label and arrow.label_at == "middle":
+            middle = "label:" + arrow.id
+            w, h = label_size(arrow.label)
+            vertex = Vertex(middle)
+            vertex.view = _View(h, w) if across else _View(w, h)
+            vertices[middle] = vertex
+            ends.insert(1, middle)
+        legs[arrow.id] = list(itertools.pairwise(ends))
+        for tail, head in legs[arrow.id]:
+            if (tail, head) not in edges:
+                edge = Edge(vertices[tail], vertices[head])
+                edge.view = _Path()
+                edges[(tail, head)] = edge
+    graph = Graph(list(vertices.values()), list(edges.values()))
+    chains = _cluster_chains(scene)
+    offset = 0.0
+    for component in graph.C:
+        sugiyama = SugiyamaLayout(component)
+        sugiyama.xspace, sugiyama.yspace = BOX_GAP, RANK_GAP
+        sugiyama.init_all(optimize=True)
+        for _ in range(2):
+            for _ in sugiyama.ordering_step():
+                pass
+        _keep_together(sugiyama, chains, scene.orders)
+        sugiyama.setxy()
+        sugiyama.draw_edges()
+        low = min(v.view.xy[0] - v.view.w / 2 for v in component.sV)
+        high = max(v.view.xy[0] + v.view.w / 2 for v in component.sV)
+        for vertex in component.sV:
+            x, y = vertex.view.xy
+            vertex.view.xy = (x - low + offset, y)
+        for edge in component.sE:
+            edge.view.points = [(x - low + offset, y) for x, y in edge.view.points]
+        offset += high - low + 3 * BOX_GAP
+    return _to_layout(scene, vertices, edges, legs, sizes, across)
+
+
+def _cluster_chains(scene: Scene) -> dict[str, list[str]]:
+    """Each box's clusters, outermost first."""
+    parents = {cluster.id: cluster.parent for cluster in scene.clusters}
+    chains: dict[str, list[str]] = {}
+    for box in scene.boxes:
+        chain: list[str] = []
+        cluster = box.cluster
+        while cluster is not None:
+            chain.insert(0, cluster)
+            cluster = parents.get(cluster)
+        chains[box.id] = chain
+    return chains
+
+
+def _keep_together(sugiyama: Any, chains: dict[str, list[str]], orders: list[list[str]]) -> None:
+    """Reorder each rank so a cluster's boxes are neighbours, and ordered boxes keep their order.
+
+    Stable sort by where each box's clusters first appear in the rank: the crossing-cutting order
+    is kept as far as the clusters allow.
+    """
+    place = {box_id: i for chain in orders for i, box_id in enumerate(chain)}
+    for rank in sugiyama.layers:
+        first: dict[tuple[str, ...], int] = {}
+        keys: list[tuple[int, int, int]] = []
+        members = [tuple(chains.get(getattr(v, "data", None) or "", [])) for v in rank]
+        for position, chain in enumerate(members):
+            for depth in (1, 2):
+                if len(chain) >= depth:
+                    first.setdefault(chain[:depth], position)
+        for position, chain in enumerate(members):
+            outer = first[chain[:1]] if chain else position
+            inner = first[chain[:2]] if len(chain) >= 2 else outer
+            keys.append((outer, inner, position))
+        ordered = [rank[i] for i in sorted(range(len(rank)), key=keys.__getitem__)]
+        fixed = [i for i, v in enumerate(ordered) if getattr(v, "data", None) in place]
+        wanted = sorted((ordered[i] for i in fixed), key=lambda v: place[v.data])
+        for i, vertex in zip(fixed, wanted):
+            ordered[i] = vertex
+        rank[:] = ordered
+        rank.setup(sugiyama)
+
+
+def _to_layout(
+    scene: Scene,
+    vertices: dict[str, Any],
+    edges: dict[tuple[str, str], Any],
+    legs: dict[str, list[tuple[str, str]]],
+    sizes: dict[str, tuple[float, float]],
+    across: bool,
+) -> Layout:
+    """grandalf's coordinates, swapped for left-to-right, shifted to start at the margin."""
+
+    def turn(point: tuple[float, float]) -> Point:
+        return (point[1], point[0]) if across else point
+
+    centres = {name: turn(vertex.view.xy) for name, vertex in vertices.items()}
+    left = min(x - _size(name, sizes)[0] / 2 for name, (x, _) in centres.items()
+               if name in sizes) - MARGIN
+    top = min(y - _size(name, sizes)[1] / 2 for name, (_, y) in centres.items()
+              if name in sizes) - MARGIN
+    top -= FONT_SIZE * LINE + CLUSTER_PAD  # room for a top-level cluster's title
+    left -= CLUSTER_PAD
+
+    def move(point: Point) -> Point:
+        return point[0] - left, point[1] - top
+
+    result = Layout(0.0, 0.0, engine="grandalf")
+    for box_id, (w, h) in sizes.items():
+        x, y = move(centres[box_id])
+        result.boxes[box_id] = (x, y, w, h)
+    shapes = {box.id: box.shape for box in scene.boxes}
+    for arrow in scene.arrows:
+        points: list[Point] = []
+        for tail, head in legs[arrow.id]:
+            leg = [move(turn(p)) for p in edges[(tail, head)].view.points]
+            points += leg if not points else leg[1:]
+        label = None
+        if len(legs[arrow.id]) == 2:
+            label = move(centres["label:" + arrow.id])
+        start = result.boxes[arrow.tail]
+        end = result.boxes[arrow.head]
+        points[0] = clip(points[0], start[2:], points[1], shapes[arrow.tail] != "table")
+        tip = clip(points[-1], end[2:], points[-2], shapes[arrow.head] != "table")
+        points[-1] = _back_off(points[-2], tip)
+        if arrow.label and arrow.label_at == "head":
+            label = _along(points, 0.78)
+        result.routes[arrow.id] = Route(points, False, tip, label)
+    _cluster_boxes(scene, result)
+    right = max([x + w / 2 for x, _, w, _ in result.boxes.values()]
+                + [x + w for x, _, w, _ in result.clusters.values()])
+    bottom = max([y + h / 2 for _, y, _, h in result.boxes.values()]
+                 + [y + h for _, y, _, h in result.clusters.values()])
+    result.width, result.height = right + MARGIN, bottom + MARGIN
+    return result
+
+
+def _size(name: str, sizes: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    return sizes[name]
+
+
+def _back_off(before: Point, tip: Point) -> Point:
+    """Where the line stops for an arrowhead to reach `tip`."""
+    dx, dy = tip[0] - before[0], tip[1] - before[1]
+    length = math.hypot(dx, dy) or 1.0
+    step = min(ARROWHEAD, length / 2)
+    return tip[0] - dx / length * step, tip[1] - dy / length * step
+
+
+def _along(points: list[Point], fraction: float) -> Point:
+    """The point `fraction` of the way along a polyline."""
+    lengths = [math.dist(a, b) for a, b in itertools.pairwise(points)]
+    goal = fraction * sum(lengths)
+    for (a, b), length in zip(itertools.pairwise(points), lengths):
+        if goal <= length and length > 0:
+            t = goal / length
+            return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+        goal -= length
+    return points[-1]
+
+
+def _cluster_boxes(scene: Scene, result: Layout) -> None:
+    """Each cluster's rectangle: around its boxes and inner clusters, with room for its title."""
+    children: dict[str | None, list[str]] = {}
+    for cluster in scene.clusters:
+        children.setdefault(cluster.parent, []).append(cluster.id)
+    inside: dict[str, list[str]] = {}
+    for box in scene.boxes:
+        if box.cluster is not None:
+            inside.setdefault(box.cluster, []).append(box.id)
+
+    def measure(cluster_id: str) -> tuple[float, float, float, float] | None:
+        rects = []
+        for box_id in inside.get(cluster_id, []):
+            x, y, w, h = result.boxes[box_id]
+            rects.append((x - w / 2, y - h / 2, x + w / 2, y + h / 2))
+        for child in children.get(cluster_id, []):
+            found = measure(child)
+            if found is not None:
+                x, y, w, h = found
+                rects.append((x, y, x + w, y + h))
+        if not rects:
+            return None
+        x0 = min(r[0] for r in rects) - CLUSTER_PAD
+        y0 = min(r[1] for r in rects) - CLUSTER_PAD - FONT_SIZE * LINE
+        x1 = max(r[2] for r in rects) + CLUSTER_PAD
+        y1 = max(r[3] for r in rects) + CLUSTER_PAD
+        result.clusters[cluster_id] = (x0, y0, x1 - x0, y1 - y0)
+        return result.clusters[cluster_id]
+
+    for top in children.get(None, []):
+        measure(top)
+
+
+__all__ = ["grandalf_layout"]

@@ -1,0 +1,178 @@
+"""step_through: the page in a real headless browser (Debian's chromium, driven by selenium).
+
+Skipped with the reason when chromium, chromedriver or selenium is missing; failed instead when
+CHAINRULE_REQUIRE_BROWSER=1 (CI).
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograd import Value
+from autograd.backward import topological_order
+from autograd.draw.step import step_through
+from tests.conftest import require_browser
+
+DASH = "—"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    chromium, driver_path = require_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="chainrule-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 f"--user-data-dir={profile}", "--window-size=1400,900"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def seed_neuron() -> tuple[Value, list[Value]]:
+    """The first seed's single neuron: E = 0.5 (sigmoid(w a + b) - T)^2."""
+    w, a, b, t = Value(0.4, "w"), Value(0.9, "a"), Value(-0.3, "b"), Value(1.0, "T")
+    z = w * a + b
+    z.label = "z"
+    out = z.sigmoid()
+    out.label = "A"
+    error = 0.5 * (out - t) ** 2
+    error.label = "E"
+    return error, [w, a, b, t, z, out, error]
+
+
+def shared_node() -> tuple[Value, list[Value]]:
+    """u = x * y is used twice: its gradient is the sum of two contributions."""
+    x, y = Value(1.5, "x"), Value(-2.0, "y")
+    u = x * y
+    u.label = "u"
+    out = u * u + u.tanh()
+    out.label = "out"
+    return out, [x, y, u, out]
+
+
+def grads_shown(driver: Any) -> dict[str, str]:
+    return dict(driver.execute_script(
+        "const found = {};"
+        "for (const e of document.querySelectorAll('[data-grad-of]'))"
+        "  found[e.getAttribute('data-grad-of')] = e.textContent;"
+        "return found;"))
+
+
+def click(driver: Any, button: str) -> None:
+    driver.find_element("id", button).click()
+
+
+@pytest.mark.parametrize("example", [seed_neuron, shared_node], ids=["seed neuron", "shared"])
+def test_the_page_steps_backward_to_the_gradients(
+    browser: Any, example: Any, tmp_path: Path
+) -> None:
+    root, values = example()
+    page = tmp_path / "steps.html"
+    step_through(root).save(page)
+    assert all(v.grad == 0.0 for v in values)  # the page computed its own copy
+    browser.get(page.as_uri())
+    assert browser.get_log("browser") == []  # no console error
+    assert browser.execute_script(
+        "return performance.getEntriesByType('resource').length") == 0  # no network request
+    start = grads_shown(browser)
+    assert start[root.label] == "1"
+    assert {label: text for label, text in start.items() if label != root.label} == {
+        v.label: DASH for v in values if v is not root}
+    ops = sum(1 for node in topological_order(root) if node.parents)
+    clicks = 0
+    states = [start]
+    while browser.find_element("id", "next").is_enabled():
+        click(browser, "next")
+        clicks += 1
+        states.append(grads_shown(browser))
+    assert clicks == ops
+    root.backward()
+    final = states[-1]
+    for v in values:
+        assert math.isclose(float(final[v.label]), float(f"{v.grad:.4g}"), rel_tol=1e-12), v
+    # prev undoes each step exactly
+    for previous in reversed(states[:-1]):
+        click(browser, "prev")
+        assert grads_shown(browser) == previous
+    click(browser, "end")
+    assert grads_shown(browser) == final
+    assert browser.get_log("browser") == []
+
+
+def test_the_shared_node_adds_both_contributions(browser: Any, tmp_path: Path) -> None:
+    root, _ = shared_node()
+    page = tmp_path / "steps.html"
+    step_through(root).save(page)
+    browser.get(page.as_uri())
+    panel = []
+    while browser.find_element("id", "next").is_enabled():
+        click(browser, "next")
+        panel.append(browser.find_element("id", "rule").text)
+    text = "\n".join(panel)
+    assert "dout/du +=" in text and "so dout/du =" in text  # the sum over paths, spelled out
+
+
+def test_the_arrow_keys_step_too(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    root, _ = seed_neuron()
+    page = tmp_path / "steps.html"
+    step_through(root).save(page)
+    browser.get(page.as_uri())
+    body = browser.find_element("tag name", "body")
+    body.send_keys(Keys.ARROW_RIGHT)
+    assert browser.find_element("id", "counter").text.startswith("step 1 of")
+    assert "dE/d" in browser.find_element("id", "rule").text
+    body.send_keys(Keys.END)
+    assert grads_shown(browser)["w"] != DASH
+    body.send_keys(Keys.ARROW_LEFT)
+    body.send_keys(Keys.HOME)
+    assert grads_shown(browser)["w"] == DASH
+
+
+def test_without_dot_the_page_still_works(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    root, values = seed_neuron()
+    page = tmp_path / "steps.html"
+    step_through(root).save(page)
+    assert 'data-layout="grandalf"' in page.read_text()
+    browser.get(page.as_uri())
+    click(browser, "end")
+    root.backward()
+    shown = grads_shown(browser)
+    assert all(math.isclose(float(shown[v.label]), float(f"{v.grad:.4g}")) for v in values)
+
+
+def test_the_page_is_self_contained_and_leaves_every_grad_alone() -> None:
+    root, values = shared_node()
+    root.backward()
+    before = [v.grad for v in values]
+    page = step_through(root, engine="grandalf")
+    html = page.html()
+    assert [v.grad for v in values] == before
+    assert len(page.steps) == sum(1 for node in topological_order(root) if node.parents)
+    for outside in ("http://", "https://", "<link", "src="):
+        assert outside not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    frame = page._repr_html_()
+    assert frame.startswith("<iframe srcdoc=") and "&lt;button id=&quot;next&quot;" in frame
+    with pytest.raises(TypeError, match="takes a Value"):
+        step_through(3.0)  # type: ignore[arg-type]

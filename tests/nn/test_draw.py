@@ -1,0 +1,242 @@
+"""nn.draw: a network's architecture, and one sample's graph in the seeds' notation."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+from nn.draw import draw, draw_svg, graph_hooks, sample_graph, step_through
+from nn.layers import MLP
+from tests.svg import Drawing, edge_paths, parse_svg, render, svg_width, text_places
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def no_dot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    empty = tmp_path / "empty-path"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.setenv("PATH", str(empty))
+
+
+def node_y(drawing: Drawing, node_id: str) -> float:
+    """The height on the page of a node (its first text's anchor)."""
+    for group in drawing.root.iter(f"{SVG}g"):
+        if group.get("class") == "node" and group.findtext(f"{SVG}title") == node_id:
+            return text_places(group)[0][2]
+    raise KeyError(node_id)
+
+
+def test_a_model_draws_its_architecture(dot: str) -> None:
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    drawing = render(draw(model, legend=False))
+    assert set(drawing.nodes) == {"x0", "x1", "L1.N0", "L1.N1", "L1.N2", "L2.N0"}
+    assert len(drawing.edges) == 2 * 3 + 3 * 1  # one arrow per weight
+    assert "a = tanh(z)" in drawing.nodes["L1.N0"]
+    weights = render(draw(model, show_weights=True))
+    shown = sorted(e[2] for e in weights.edges if e[1] == "L2.N0")
+    assert shown == sorted(f"{w.data:.4g}" for w in model.layers[1].neurons[0].w)
+    collapsed = render(draw(MLP(50, [40, 1], seed=0), legend=False))
+    assert set(collapsed.nodes) == {"input", "L1", "L2"}
+
+
+@pytest.mark.parametrize("engine", ["dot", "grandalf"])
+def test_neurons_are_drawn_in_order(engine: str, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    if engine == "dot":
+        from tests.conftest import require_dot
+
+        require_dot()
+    else:
+        no_dot(monkeypatch, tmp_path)
+    model = MLP(2, [16, 16, 1], activation="tanh", seed=0)
+    drawing = parse_svg(draw_svg(model, engine="auto").encode())
+    for layer in (1, 2):
+        heights = [node_y(drawing, f"L{layer}.N{j}") for j in range(16)]
+        assert heights == sorted(heights), f"layer {layer} out of order: {heights}"
+    assert node_y(drawing, "x0") < node_y(drawing, "x1")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 16: not fixed yet")
+def test_dense_layers_draw_thin_translucent_arrows(dot: str) -> None:
+    drawing = render(draw(MLP(2, [16, 16, 1], seed=0)))
+    dense = [e for e in drawing.edges if e[0].startswith("L1.") and e[1].startswith("L2.")]
+    assert len(dense) == 256
+    for _, _, _, style in dense:
+        colour = style.get("stroke", "")
+        assert float(style.get("stroke-opacity", "1")) <= 0.4 or re.fullmatch(
+            r"#[0-9a-f]{6}[0-5][0-9a-f]", colour), style
+        assert float(style.get("stroke-width", "1")) <= 0.8
+    sparse = [e for e in drawing.edges if e[0].startswith("x")]
+    assert all(float(e[3].get("stroke-opacity", "1")) == 1.0 for e in sparse)
+
+
+def label_distances(drawing: Drawing) -> list[float]:
+    """For each labelled arrow, how far its label is from the nearest point of its line."""
+    paths = edge_paths(drawing)
+    found = []
+    for group in drawing.root.iter(f"{SVG}g"):
+        if group.get("class") != "edge":
+            continue
+        for _, x, y in text_places(group):
+            points = paths[group.get("id") or ""]
+            found.append(min(math.dist((x, y - 3), p) for p in points))
+    return found
+
+
+@pytest.mark.parametrize("engine", ["dot", pytest.param("grandalf", marks=pytest.mark.xfail(
+    strict=True, reason="issue 16: not fixed yet"))])
+def test_weight_labels_sit_by_their_arrows(engine: str, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if engine == "dot":
+        from tests.conftest import require_dot
+
+        require_dot()
+    else:
+        no_dot(monkeypatch, tmp_path)
+    model = MLP(3, [4, 2], activation="tanh", seed=1)
+    drawing = parse_svg(draw_svg(model, show_weights=True).encode())
+    distances = label_distances(drawing)
+    assert len(distances) == 3 * 4 + 4 * 2
+    assert max(distances) < 12, sorted(distances)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 16: not fixed yet")
+def test_weight_labels_sit_by_their_arrows_in_graphviz_output(dot: str) -> None:
+    model = MLP(3, [4, 2], activation="tanh", seed=1)
+    distances = label_distances(render(draw(model, show_weights=True)))
+    assert len(distances) == 3 * 4 + 4 * 2
+    assert max(distances) < 12, sorted(distances)
+
+
+def cluster_titles_clear(drawing: Drawing) -> None:
+    """No arrow passes through the title of a cluster."""
+    paths = [p for points in edge_paths(drawing).values() for p in points]
+    for group in drawing.root.iter(f"{SVG}g"):
+        if group.get("class") != "cluster":
+            continue
+        for text, x, y in text_places(group):
+            if not text:
+                continue
+            width = 6.2 * len(text)
+            left = x - width / 2 if "middle" in ET_anchor(group) else x
+            hits = [p for p in paths if left - 2 <= p[0] <= left + width + 2
+                    and y - 12 <= p[1] <= y + 3]
+            assert not hits, f"arrows cross the title {text!r} at {hits[:3]}"
+
+
+def ET_anchor(group: object) -> str:  # noqa: N802
+    texts = list(group.iter(f"{SVG}text"))  # type: ignore[attr-defined]
+    return str(texts[0].get("text-anchor", "start")) if texts else "start"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 16: not fixed yet")
+@pytest.mark.parametrize("engine", ["dot", "grandalf"])
+def test_layer_titles_are_not_covered_by_arrows(engine: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    if engine == "dot":
+        from tests.conftest import require_dot
+
+        require_dot()
+    else:
+        no_dot(monkeypatch, tmp_path)
+    model = MLP(2, [16, 16, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    cluster_titles_clear(parse_svg(draw_svg(model).encode()))
+
+
+def test_layer_titles_are_not_covered_in_graphviz_output(dot: str) -> None:
+    model = MLP(2, [16, 16, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    cluster_titles_clear(render(draw(model)))
+
+
+# --- one sample through the network ----------------------------------------------------------
+
+
+def test_a_sample_graph_boxes_each_neuron_and_names_z_a_and_x(dot: str) -> None:
+    model = MLP(2, [2, 1], activation="tanh", seed=0)
+    cost = sample_graph(model, [0.5, -1.0], [1.0])
+    cost.backward()
+    drawing = render(draw(cost, model=model, show_local=True))
+    assert {"cluster_layer_1", "cluster_L1_N0", "cluster_L1_N1", "cluster_L2_N0"} <= set(
+        drawing.clusters)
+    names = {texts[0] for k, texts in drawing.nodes.items() if re.fullmatch(r"v\d+", k)}
+    assert {"x[0]", "x[1]", "z[1][0]", "a[1][0]", "z[2][0]", "a[2][0]", "L1.N1.w0", "C"} <= names
+    assert any(edge[2].startswith("da[2][0]/dz[2][0] = ") for edge in drawing.edges)
+    # the gradient of each z is also the seeds' delta
+    z = graph_hooks(model, cost)["names"]
+    (z10,) = [v for v, name in z.items() if name == "z[1][0]"]
+    assert f"grad δ[1][0] = {z10.grad:.4g}" in " ".join(drawing.texts)
+
+
+def test_collapsed_neurons_show_dc_da_and_dc_dz_as_delta(dot: str) -> None:
+    model = MLP(2, [8, 8, 1], activation="tanh", seed=0)
+    cost = sample_graph(model, [0.5, -1.0], [1.0])
+    cost.backward()
+    hooks = graph_hooks(model, cost)
+    drawing = render(draw(cost, model=model, max_nodes=60))
+    neurons = [k for k, texts in drawing.nodes.items() if k.startswith("group")
+               and texts[0].startswith("L")]
+    assert len(neurons) == 8 + 8 + 1
+    by_name = {name: v for v, name in hooks["names"].items()}
+    box = " ".join(next(t for t in drawing.nodes.values() if t[0] == "L2.N3"))
+    a, z = by_name["a[2][3]"], by_name["z[2][3]"]
+    assert f"dC/da[2][3] = {a.grad:.4g}" in box
+    assert f"dC/dz[2][3] = δ[2][3] = {z.grad:.4g}" in box
+    assert not any("w0" in " ".join(texts) for texts in drawing.nodes.values())
+
+
+def test_collapsed_neurons_keep_their_order(dot: str) -> None:
+    model = MLP(2, [16, 16, 1], activation="tanh", seed=0)
+    cost = sample_graph(model, [0.5, -1.0], [1.0])
+    drawing = parse_svg(draw_svg(cost, model=model).encode())
+    titles = {texts[0]: k for k, texts in drawing.nodes.items() if k.startswith("group")}
+    for layer in (1, 2):
+        heights = [node_y(drawing, titles[f"L{layer}.N{j}"]) for j in range(16)]
+        assert heights == sorted(heights)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 16: not fixed yet")
+def test_the_one_sample_diagram_fits_a_readme(dot: str) -> None:
+    from examples.diagrams import one_sample_picture
+
+    width = svg_width(one_sample_picture())
+    assert width <= 1100, f"{width:.0f} px wide"
+
+
+def test_the_output_of_a_network_has_no_delta() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    out = sample_graph(model, [0.5, -1.0])
+    assert graph_hooks(model, out)["grad_names"] == {}
+    with pytest.raises(ValueError, match="unknown loss 'l3'"):
+        sample_graph(model, [0.5, -1.0], [1.0], loss="l3")
+    with pytest.raises(ValueError, match="1 outputs but the target has 2"):
+        sample_graph(model, [0.5, -1.0], [1.0, 0.0])
+
+
+def test_step_through_a_sample_groups_each_neuron_past_max_nodes() -> None:
+    model = MLP(4, [6, 3], activation="tanh", seed=0)
+    cost = sample_graph(model, [0.5, -1.0, 0.25, 0.0], [1.0, 0.0, 0.0])
+    page = step_through(cost, model=model, max_nodes=40, engine="grandalf")
+    assert "L1.N5" in page.html()
+    neuron_steps = [s for s in page.steps if any(b.startswith("group") for b in s.boxes)]
+    assert len(neuron_steps) == 6 + 3
+    assert cost.grad == 0.0 and all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_a_model_shows_its_architecture_in_jupyter_without_dot(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    no_dot(monkeypatch, tmp_path)
+    bundle = MLP(2, [3, 1], seed=0)._repr_mimebundle_()
+    drawing = parse_svg(str(bundle["image/svg+xml"]).encode())
+    assert "a = sigmoid(z)" in drawing.texts
+
+
+def test_drawing_something_else_says_what_it_takes() -> None:
+    with pytest.raises(TypeError, match=r"a network has \.layers"):
+        draw_svg(3.0)
+    with pytest.raises(TypeError, match=r"a neuron needs \.w"):
+        draw_svg(type("Odd", (), {"neurons": [Value(1.0)]})())
