@@ -15,8 +15,8 @@ Modules: `nn.layers` (Neuron, Layer, MLP), `nn.activations`, `nn.losses`, `nn.op
 """
 
 from nn import activations, data, losses, metrics, optim
-from nn.layers import MLP, Layer, Neuron
 from nn.interop import from_torch, to_torch
+from nn.layers import MLP, Layer, Neuron
 from nn.losses import bce, cross_entropy, half_mse, hinge, mse, sse
 from nn.metrics import accuracy
 from nn.module import Module
