@@ -8,9 +8,10 @@ the graph in reverse topological order. Read those three files and you know the 
 from autograd.backward import backward, gradients, topological_order
 from autograd.draw import draw, draw_svg, step_through
 from autograd.functional import grad, hessian, value_and_grad
+from autograd.grad_mode import is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.rules import exp, log, relu, sigmoid, sum, tanh, weighted_sum
-from autograd.value import Op, Value, define_op, is_grad_enabled, no_grad
+from autograd.value import Op, Value, define_op
 
 __all__ = [
     "GradcheckError",

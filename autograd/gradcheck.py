@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from autograd.backward import backward
-from autograd.value import Value, no_grad
+from autograd.grad_mode import no_grad
+from autograd.value import Value
 
 Function = Callable[..., Value | float]
 

@@ -19,15 +19,14 @@ the derivatives as a graph, which is how derivatives of derivatives work (`autog
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from contextvars import ContextVar, Token
 from numbers import Real
-from typing import Any, TypeVar, Union, overload
+from typing import Any, Union, overload
+
+from autograd.grad_mode import is_grad_enabled
 
 Operand = Union["Value", float, int]
 Number = Union["Value", float]
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Value:
@@ -197,7 +196,7 @@ class Op:
         if folded == len(operands):
             return out
         node = Value(out)
-        if not _grad_enabled.get():
+        if not is_grad_enabled():
             return node
         grads = self.local_grads(*numbers, out)
         if len(grads) != len(operands):
@@ -279,59 +278,8 @@ def number_text(x: Number) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-# Whether ops record their graph. A context variable is per thread (and per asyncio task): one
-# thread inside `no_grad` never changes what another records.
-_grad_enabled: ContextVar[bool] = ContextVar("grad_enabled", default=True)
-
-
-def is_grad_enabled() -> bool:
-    """False inside `no_grad()` in this thread."""
-    return _grad_enabled.get()
-
-
-class no_grad:  # noqa: N801 - named like torch.no_grad
-    """Inside `with no_grad():` ops record no parents: results are leaves, and no graph is kept.
-
-    Use it for evaluation and for parameter updates. It is also a decorator, written `@no_grad` or
-    `@no_grad()`. Grad mode is per thread, as in PyTorch.
-    """
-
-    @overload
-    def __new__(cls, func: None = None) -> no_grad: ...
-
-    @overload
-    def __new__(cls, func: F) -> F: ...  # type: ignore[misc]
-
-    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
-        if func is None:
-            self = super().__new__(cls)
-            self._previous = []
-            return self
-        if not callable(func):
-            raise TypeError(f"no_grad decorates a function, got {type(func).__name__}: {func!r}")
-
-        @functools.wraps(func)
-        def without_grad(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
-                return func(*args, **kwargs)
-
-        return without_grad
-
-    _previous: list[Token[bool]]
-
-    def __call__(self, func: F) -> F:
-        """`@no_grad()`: the same as `@no_grad`."""
-        return no_grad(func)
-
-    def __enter__(self) -> None:
-        self._previous.append(_grad_enabled.set(False))
-
-    def __exit__(self, *exc: object) -> None:
-        _grad_enabled.reset(self._previous.pop())
-
-
 # The ops are made with `define_op` in rules.py, which needs the class above; the class's operators
 # need the ops. Importing the table here, once the class exists, lets each side have the other.
 from autograd import rules  # noqa: E402
 
-__all__ = ["Number", "Op", "Operand", "Value", "define_op", "is_grad_enabled", "no_grad", "real"]
+__all__ = ["Number", "Op", "Operand", "Value", "define_op", "real"]
