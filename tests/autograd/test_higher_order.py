@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 from autograd import Value, gradients
 from tests.autograd.programs import Step, inputs, programs, run
@@ -55,6 +55,7 @@ def test_orders_one_to_three_match_pytorch(program: list[Step], xs: list[float])
 
 @settings(max_examples=25, deadline=None)
 @given(programs(max_steps=4), inputs())
+@example([("abs", (0,), 1.0), ("number_sub", (0,), 1.0), ("abs", (4,), 1.0)], [1.0, 1.0, 1.0])
 def test_orders_one_to_three_match_sympy(program: list[Step], xs: list[float]) -> None:
     ours = chainrule_derivatives(program, xs)
     expression = run(program, SYMPY, list(SYMBOLS))
@@ -63,6 +64,9 @@ def test_orders_one_to_three_match_sympy(program: list[Step], xs: list[float]) -
     for order, mine in enumerate(ours, start=1):
         for symbol, a in zip(SYMBOLS, mine):
             derivative = sympy.diff(expression, *([x0] * (order - 1)), symbol)
+            # d sign(x)/dx is 2 DiracDelta(x) to sympy; to PyTorch and chainrule the slopes of
+            # |x| and relu are flat (their derivatives 0 everywhere, the kink at 0 included).
+            derivative = derivative.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
             assert close(a, float(derivative.evalf(subs=point)), tol=1e-8), (order, symbol)
 
 
