@@ -35,9 +35,9 @@ def code_words(tree: ast.AST) -> set[str]:
             words.update(alias.name for alias in node.names)
             if isinstance(node, ast.ImportFrom) and node.module:
                 words.add(node.module)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if id(node) not in docstrings:
-                words.add(node.value)
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and id(node) not in docstrings):
+            words.add(node.value)
     return words
 
 
