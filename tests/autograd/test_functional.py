@@ -79,3 +79,24 @@ def test_third_derivatives_match_pytorch_triple_backward() -> None:
     assert close(float(grad(g)(0.3)), d1.item())  # type: ignore[arg-type]
     assert close(float(grad(grad(g))(0.3)), d2.item())  # type: ignore[arg-type]
     assert close(float(grad(grad(grad(g)))(0.3)), d3.item())  # type: ignore[arg-type]
+
+
+def test_grad_of_grad_through_nodes_made_by_every_public_means() -> None:
+    """Operators, methods, the op functions, sum, weighted_sum and a user's define_op."""
+    from autograd import define_op, exp, sigmoid, tanh, weighted_sum
+    from autograd import sum as value_sum
+
+    cube = define_op("cube", lambda a: a * a * a, lambda a, out: (3.0 * a * a,))
+
+    def f(x: Value) -> Value:
+        parts = [x * x, 2.0 ** x, abs(x - 3.0), x.log(), -x / (x + 1.0), x.relu(), x.tanh()]
+        return value_sum([*parts, weighted_sum([x, x], [x, 2.0], 1.0), exp(x), sigmoid(x),
+                          tanh(x * 0.5), cube(x)])
+
+    s = sympy.Symbol("s", positive=True)
+    expression = (s * s + 2**s + (3 - s) + sympy.log(s) - s / (s + 1) + s + sympy.tanh(s)
+                  + s * s + 2 * s + 1 + sympy.exp(s) + 1 / (1 + sympy.exp(-s))
+                  + sympy.tanh(s / 2) + s**3)
+    for order, function in enumerate([grad(f), grad(grad(f))], start=1):
+        expected = float(sympy.diff(expression, s, order).evalf(subs={s: 0.8}))
+        assert close(float(function(0.8)), expected, tol=1e-12), order  # type: ignore[arg-type]
