@@ -11,6 +11,7 @@ shuffled mini-batches for some epochs and keeps a `History`.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -168,7 +169,8 @@ def fit(
                 test = evaluate(model, X_test, y_test, loss_fn, metric, threshold)
             history.record(train, test, time.perf_counter() - start)
             if progress and hasattr(bar, "set_postfix"):
-                bar.set_postfix(loss=f"{train.loss:.4g}", **{metric: f"{train.value:.3f}"})
+                bar.set_postfix(loss=f"{train.loss:.4g}", **{metric: f"{train.value:.3f}"},
+                                refresh=False)
     except KeyboardInterrupt:
         # A step is either done or not begun (the optimizer defers Ctrl-C while it writes), so the
         # model stands at a step boundary; the history keeps the epochs that finished.
@@ -177,14 +179,21 @@ def fit(
 
 
 def _progress(epochs: range, show: bool) -> Iterable[int]:
-    """A tqdm bar over the epochs, or the bare range without tqdm or when turned off."""
+    """A tqdm bar over the epochs, or the bare range without tqdm or when turned off.
+
+    In a terminal or a notebook the bar redraws as it goes; written to a log (stderr not a
+    terminal) it redraws at most every 30 seconds, so a fast run leaves a few lines, not hundreds.
+    """
     if not show:
         return epochs
     try:
         from tqdm.auto import tqdm
     except ImportError:
         return epochs
-    return tqdm(epochs, desc="training", unit="epoch")  # type: ignore[no-any-return]
+    interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
+    bar: Iterable[int] = tqdm(epochs, desc="training", unit="epoch",
+                              mininterval=0.1 if interactive else 30.0)
+    return bar
 
 
 def numbers(output: Value | list[Value]) -> Output:

@@ -23,3 +23,14 @@ def test_a_small_loss_shows_its_digits_not_zero(capsys: pytest.CaptureFixture[st
     assert shown, "no loss in the progress bar"
     assert float(shown[-1]) == pytest.approx(history.train_loss[-1], rel=1e-3)
     assert history.train_loss[-1] == pytest.approx(5e-7, rel=1e-2)
+
+
+def test_a_log_gets_a_few_lines_not_one_per_epoch(capsys: pytest.CaptureFixture[str]) -> None:
+    """stderr captured by pytest is not a terminal: the bar must not redraw 60 times."""
+    pytest.importorskip("tqdm", reason="the progress bar is tqdm's (pip install tqdm)")
+    X, y = [[0.0], [1.0]], [0.0, 1.0]
+    history = fit(MLP(1, [1], seed=0), X, y, loss="half_mse", epochs=60, progress=True)
+    err = capsys.readouterr().err
+    draws = err.count("training")
+    assert 1 <= draws <= 3, err
+    assert f"{history.train_loss[-1]:.4g}" in err  # the last line shows the last epoch
