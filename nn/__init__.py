@@ -16,13 +16,12 @@ Modules: `nn.layers` (Neuron, Layer, MLP), `nn.activations`, `nn.losses`, `nn.op
 
 from nn import activations, data, losses, metrics, optim
 from nn.interop import from_torch, to_torch
-from nn.layers import MLP, Layer, Neuron
+from nn.layers import MLP, Layer, Neuron, load_model
 from nn.losses import bce, cross_entropy, half_mse, hinge, mse, sse
 from nn.metrics import accuracy
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
 from nn.probabilities import softmax
-from nn.serialize import load_model
 from nn.training import Evaluation, History, evaluate, fit, predict, train_step
 
 __all__ = [

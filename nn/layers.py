@@ -19,12 +19,14 @@ zeroes half its inputs); biases start at 0. The same `seed` always gives the sam
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 
 from autograd import Value, weighted_sum
 from nn._rng import Seed, make_rng
 from nn.activations import ACTIVATIONS, get_activation
 from nn.module import Architecture, Inputs, Module
+from nn.serialize import load_document, read
 
 
 def init_limit(nin: int, activation: str) -> float:
@@ -202,6 +204,25 @@ class MLP(Module):
             f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
             f"output_activation={self.output_activation!r})"
         )
+
+
+def load_model(path: str | os.PathLike[str]) -> Module:
+    """A new model built from the architecture in `path`, with the parameters saved there."""
+    document = read(path)
+    arch = dict(document["architecture"])
+    kind = arch.pop("kind", None)
+    builders: dict[object, type[Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
+    builder = builders.get(kind)
+    if builder is None:
+        raise ValueError(f"model file {os.fspath(path)!r} holds an unknown kind {kind!r}")
+    try:
+        model = builder(**arch)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"model file {os.fspath(path)!r} has a bad architecture {arch!r}: {error}"
+        ) from None
+    load_document(document, model, path)
+    return model
 
 
 def as_values(x: Inputs) -> list[Value]:

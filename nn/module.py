@@ -9,11 +9,11 @@ change), so a state dict written by one model loads into any model of the same a
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping, Sequence
 
 from autograd import Value
+from nn import serialize
 
 Architecture = dict[str, object]
 Inputs = Sequence[Value | float]
@@ -58,21 +58,17 @@ class Module:
         number. Anything else raises `ValueError` before a single parameter changes.
         """
         named = self.named_parameters()
-        values = checked_state(state, [name for name, _ in named])
+        values = serialize.checked_state(state, [name for name, _ in named])
         for (_, p), value in zip(named, values):
             p.data = value
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the architecture and parameters to `path` as JSON, atomically."""
-        from nn.serialize import save
-
-        save(self, path)
+        serialize.save(self, path)
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters saved by `save`; a bad file raises ValueError and changes nothing."""
-        from nn.serialize import load
-
-        load(self, path)
+        serialize.load(self, path)
 
     def _repr_mimebundle_(
         self, include: object = None, exclude: object = None
@@ -81,34 +77,3 @@ class Module:
         from nn.draw import mimebundle
 
         return mimebundle(self)
-
-
-def checked_state(state: object, names: list[str]) -> list[float]:
-    """The values of `state` in the order of `names`, or ValueError saying what is wrong."""
-    if not isinstance(state, Mapping):
-        raise ValueError(f"a state dict must map parameter names to numbers, got {type(state)}")
-    missing = [name for name in names if name not in state]
-    expected = set(names)
-    unexpected = [str(name) for name in state if name not in expected]
-    if missing or unexpected:
-        raise ValueError(
-            f"state dict does not match the model ({len(names)} parameters expected, "
-            f"{len(state)} given): missing {_few(missing)}, unexpected {_few(unexpected)}"
-        )
-    values = []
-    for name in names:
-        value = state[name]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"parameter {name!r} must be a number, got {value!r}")
-        if not math.isfinite(value):
-            raise ValueError(f"parameter {name!r} is {value!r}; parameters must be finite")
-        values.append(float(value))
-    return values
-
-
-def _few(names: list[str], limit: int = 5) -> str:
-    """At most `limit` names, then how many more: error messages stay one line long."""
-    if not names:
-        return "none"
-    shown = ", ".join(map(repr, names[:limit]))
-    return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"

@@ -21,18 +21,24 @@ import math
 import os
 import secrets
 import stat
-from typing import TYPE_CHECKING, Any
-
-from nn.module import checked_state
-
-if TYPE_CHECKING:
-    from nn.module import Module
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 FORMAT = "chainrule-model"
 VERSION = 1
 
 
-def save(model: Module, path: str | os.PathLike[str]) -> None:
+class Savable(Protocol):
+    """What a model needs to be saved and loaded: its numbers by name, and how to build it."""
+
+    def architecture(self) -> dict[str, object]: ...
+
+    def state_dict(self) -> dict[str, float]: ...
+
+    def load_state_dict(self, state: Mapping[str, object]) -> None: ...
+
+
+def save(model: Savable, path: str | os.PathLike[str]) -> None:
     """Write `model` to `path` (JSON), atomically; non-finite parameters raise ValueError."""
     state = model.state_dict()
     for name, value in state.items():
@@ -107,12 +113,13 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     return document
 
 
-def load(model: Module, path: str | os.PathLike[str]) -> None:
+def load(model: Savable, path: str | os.PathLike[str]) -> None:
     """Load the parameters saved in `path` into `model`, whose architecture must match."""
-    _apply(read(path), model, path)
+    load_document(read(path), model, path)
 
 
-def _apply(document: dict[str, Any], model: Module, path: str | os.PathLike[str]) -> None:
+def load_document(document: dict[str, Any], model: Savable, path: str | os.PathLike[str]) -> None:
+    """Load the parameters of a file that `read` checked into `model`, of the same architecture."""
     expected = model.architecture()
     if document["architecture"] != expected:
         raise ValueError(
@@ -125,27 +132,6 @@ def _apply(document: dict[str, Any], model: Module, path: str | os.PathLike[str]
         raise ValueError(f"model file {os.fspath(path)!r}: {error}") from None
 
 
-def load_model(path: str | os.PathLike[str]) -> Module:
-    """A new model built from the architecture in `path`, with the parameters saved there."""
-    from nn.layers import MLP, Layer, Neuron
-
-    document = read(path)
-    arch = dict(document["architecture"])
-    kind = arch.pop("kind", None)
-    builders: dict[object, type[Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
-    builder = builders.get(kind)
-    if builder is None:
-        raise ValueError(f"model file {os.fspath(path)!r} holds an unknown kind {kind!r}")
-    try:
-        model = builder(**arch)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"model file {os.fspath(path)!r} has a bad architecture {arch!r}: {error}"
-        ) from None
-    _apply(document, model, path)
-    return model
-
-
 def _describe(architecture: object) -> str:
     if not isinstance(architecture, dict):
         return repr(architecture)
@@ -153,4 +139,37 @@ def _describe(architecture: object) -> str:
     return f"{architecture.get('kind', '?')}({fields})"
 
 
-__all__ = ["FORMAT", "VERSION", "checked_state", "load", "load_model", "read", "save"]
+
+
+def checked_state(state: object, names: list[str]) -> list[float]:
+    """The values of `state` in the order of `names`, or ValueError saying what is wrong."""
+    if not isinstance(state, Mapping):
+        raise ValueError(f"a state dict must map parameter names to numbers, got {type(state)}")
+    missing = [name for name in names if name not in state]
+    expected = set(names)
+    unexpected = [str(name) for name in state if name not in expected]
+    if missing or unexpected:
+        raise ValueError(
+            f"state dict does not match the model ({len(names)} parameters expected, "
+            f"{len(state)} given): missing {_few(missing)}, unexpected {_few(unexpected)}"
+        )
+    values = []
+    for name in names:
+        value = state[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"parameter {name!r} must be a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"parameter {name!r} is {value!r}; parameters must be finite")
+        values.append(float(value))
+    return values
+
+
+def _few(names: list[str], limit: int = 5) -> str:
+    """At most `limit` names, then how many more: error messages stay one line long."""
+    if not names:
+        return "none"
+    shown = ", ".join(map(repr, names[:limit]))
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
+
+
+__all__ = ["FORMAT", "VERSION", "Savable", "checked_state", "load", "load_document", "read", "save"]
