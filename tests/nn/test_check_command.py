@@ -94,6 +94,21 @@ def test_the_installed_command_runs() -> None:
     assert "ok: autograd, nn.manual and central differences agree" in done.stdout
 
 
+@pytest.mark.parametrize("loss", list(LOSSES))
+def test_explain_agrees_on_ten_outputs_for_every_loss(
+    loss: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = {"cross_entropy": "linear", "hinge": "tanh"}.get(loss, "sigmoid")
+    argv = ["explain", "--sizes", "4,3,10", "--batch", "2", "--param", "W1[2][3]", "--loss", loss,
+            "--output-activation", output, "--max-paths", "3"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "20 chain-rule path(s) from C to W1[2][3]" in out  # 2 samples x 10 outputs
+    assert "path 2 (sample 0): dC/da2[1] * da2[1]/dz2[1] * dz2[1]/da1[2]" in out
+    assert "... 17 more path(s) not shown" in out
+    assert "agree: all three match" in out
+
+
 def test_check_on_ten_outputs_with_softmax_and_cross_entropy(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -123,6 +138,13 @@ def test_check_refuses_a_loss_that_cannot_score_the_outputs(
     captured = capsys.readouterr()
     assert captured.out == ""  # refused before the first network is checked
     assert captured.err.startswith("chainrule check: error: " + message)
+
+
+def test_explain_refuses_a_loss_that_cannot_score_the_outputs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["explain", "--loss", "cross_entropy"]) == 2
+    assert "cross_entropy needs one output per class" in capsys.readouterr().err
 
 
 def test_check_loss_fits_names_what_is_wrong() -> None:
