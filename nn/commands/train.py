@@ -50,7 +50,8 @@ class Task:
     hidden: tuple[int, ...] = (16, 16)
     activation: str = "tanh"
     optimizer: str = "adam"
-    lr: Mapping[str, float] = field(default_factory=dict)  # for `optimizer`, by loss
+    # (optimizer, learning rate) for some losses; the others take `optimizer` and LEARNING_RATES
+    recipes: Mapping[str, tuple[str, float]] = field(default_factory=dict)
     momentum: float = 0.9
     batch_size: int = 20
     test_fraction: float = 0.2
@@ -63,10 +64,11 @@ TASKS = {
     # The notes' recipe, the textbook's first chapter on the 8x8 digits: sigmoid neurons, 30
     # hidden, half-MSE against one-hot targets, plain SGD with eta = 3.0 on batches of 10, and
     # scikit-learn's example split (the first half trains). With --loss cross_entropy the outputs
-    # are linear (logits); without the sigmoid's slope (at most 1/4) at the output, eta = 1.0.
+    # are linear (logits) and the optimizer Adam: SGD reaches 93.3-94.7% over seeds, Adam 95%.
     "digits": Task(None, "half_mse", "sigmoid", 30, hidden=(30,), activation="sigmoid",
-                   optimizer="sgd", lr={"half_mse": 3.0, "cross_entropy": 1.0}, momentum=0.0,
-                   batch_size=10, test_fraction=0.5),
+                   optimizer="sgd", recipes={"half_mse": ("sgd", 3.0),
+                                             "cross_entropy": ("adam", 0.01)},
+                   momentum=0.0, batch_size=10, test_fraction=0.5),
     # A table of your own: standardised inputs, tanh, Adam.
     "csv": Task(None, "cross_entropy", "sigmoid", 60),
 }
@@ -113,10 +115,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
              "maps labels to -1/+1 and needs a tanh or linear output; cross_entropy needs one "
              "output per class (digits, --csv)")
     parser.add_argument("--optimizer", choices=("adam", "sgd"), default=None,
-                        help="Adam, or SGD with --momentum (default: adam; sgd for digits)")
+                        help="Adam, or SGD with --momentum (default: adam; for digits sgd, "
+                        "as in the notes, and adam with --loss cross_entropy)")
     parser.add_argument("--lr", type=float, default=None,
                         help="learning rate (default: 0.02 for adam, 0.5 for sgd; for digits "
-                        "3.0 with half_mse, as in the notes, 1.0 with cross_entropy)")
+                        "3.0 for sgd, as in the notes, and 0.01 for adam with cross_entropy)")
     parser.add_argument("--momentum", type=float, default=None,
                         help="momentum of SGD (default: 0.9; 0 for digits)")
     parser.add_argument("--epochs", type=int, default=None, metavar="N",
@@ -147,10 +150,6 @@ def run(args: argparse.Namespace) -> int:
         return _train(args)
     except (ValueError, ImportError) as error:
         print(f"chainrule train: error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"chainrule train: error: cannot read --csv {args.csv}: {error.strerror or error}",
-              file=sys.stderr)
         return 2
 
 
@@ -224,7 +223,7 @@ def _task_name(args: argparse.Namespace) -> str:
 def _problem(args: argparse.Namespace, name: str, task: Task) -> Problem:
     """The data, split: generated, the digits, or read from the CSV file."""
     samples = task.samples if args.samples is None else args.samples
-    if samples is not None and (isinstance(samples, bool) or samples < 1):
+    if samples is not None and samples < 1:
         raise ValueError(f"--samples must be at least 1, got {samples}")
     fraction = task.test_fraction if args.test_fraction is None else args.test_fraction
     if not 0.0 < fraction < 1.0:
@@ -232,7 +231,11 @@ def _problem(args: argparse.Namespace, name: str, task: Task) -> Problem:
     if name == "digits":
         return train_data.digits(samples, fraction)
     if name == "csv":
-        return train_data.from_csv(args.csv, args.target, args.task, samples, fraction, args.seed)
+        try:
+            return train_data.from_csv(args.csv, args.target, args.task, samples, fraction,
+                                       args.seed)
+        except OSError as error:
+            raise ValueError(f"cannot read --csv {args.csv}: {error.strerror or error}") from None
     assert samples is not None
     return train_data.generated(name, samples, args.noise, fraction, args.seed)
 
@@ -274,11 +277,11 @@ def _plots_possible() -> bool:
 
 
 def _optimizer(args: argparse.Namespace, task: Task, model: MLP, loss: str) -> Optimizer:
-    name = args.optimizer or task.optimizer
-    lr = task.lr.get(loss) if name == task.optimizer else None
+    name, lr = task.recipes.get(loss, (task.optimizer, LEARNING_RATES[task.optimizer]))
+    if args.optimizer is not None and args.optimizer != name:
+        name, lr = args.optimizer, LEARNING_RATES[args.optimizer]
     if args.lr is not None:
         lr = args.lr
-    lr = LEARNING_RATES[name] if lr is None else lr
     if name == "sgd":
         momentum = task.momentum if args.momentum is None else args.momentum
         return SGD(model.parameters(), lr=lr, momentum=momentum)

@@ -141,7 +141,7 @@ def test_digits_get_one_output_per_class_and_the_pictures_of_what_went_wrong(
     out = capsys.readouterr().out
     assert "digits: 150 training and 150 test samples, 10 classes" in out
     assert "MLP(64, [30, 10], activation='sigmoid', output_activation='linear')" in out
-    assert "loss cross_entropy, SGD lr 1.0 momentum 0.0, 5 epochs, batch size 10" in out
+    assert "loss cross_entropy, Adam lr 0.01, 5 epochs, batch size 10" in out
     for name in ("loss.png", "confusion_matrix.png", "misclassified.png", "input_gradient.png"):
         assert (tmp_path / name).read_bytes().startswith(PNG)
 
