@@ -9,11 +9,10 @@ trains, the second half tests. Grey levels 0..16 become inputs in [0, 1].
 
 Then the same hidden layer with softmax outputs and the cross-entropy cost, whose output error
 is simply delta_L = (softmax(z_L) - y)/m, trained with Adam, as most networks are trained today
-(with plain SGD it lands between 93.3% and 94.7%, depending on the seed). Both runs are held to
-a result band, and the pictures land
-in out/digits_example/ (or the folder given with --out): the loss curves, the confusion matrix,
-the test digits the network gets wrong, and for one of them dC/dx, what the network would change
-in the image to lower the cost.
+(with plain SGD, lr 0.5 or 1.0, it lands at 93.3-94.7% depending on the seed). Both runs are
+held to a result band, and the pictures land in out/digits_example/ (or the folder given with
+--out): the loss curves, the confusion matrix, the test digits the network gets wrong, and for
+one of them dC/dx, what the network would change in the image to lower the cost.
 
 Run: python examples/digits.py             (two runs of 30 epochs: about a minute and a half)
      python examples/digits.py --quick     (3 epochs each, a lower band: what the tests run)

@@ -64,7 +64,8 @@ TASKS = {
     # The notes' recipe, the textbook's first chapter on the 8x8 digits: sigmoid neurons, 30
     # hidden, half-MSE against one-hot targets, plain SGD with eta = 3.0 on batches of 10, and
     # scikit-learn's example split (the first half trains). With --loss cross_entropy the outputs
-    # are linear (logits) and the optimizer Adam: SGD reaches 93.3-94.7% over seeds, Adam 95%.
+    # are linear (logits) and the optimizer Adam: SGD (lr 0.5, 1.0) gets 93.3-94.7% over seeds,
+    # Adam 0.01 94.3-95.3%.
     "digits": Task(None, "half_mse", "sigmoid", 30, hidden=(30,), activation="sigmoid",
                    optimizer="sgd", recipes={"half_mse": ("sgd", 3.0),
                                              "cross_entropy": ("adam", 0.01)},
