@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from autograd import Value, no_grad
 from nn.layers import MLP
 from nn.losses import LOSSES, Loss
-from nn.manual import backprop
+from nn.manual import ModelLike, backprop
 
 Batch = tuple[list[list[float]], list[list[float]]]
 Tolerance = tuple[float, float]
@@ -67,6 +67,28 @@ class LayerReport:
     central: Difference
 
 
+def check_loss_fits(model: ModelLike, loss: str) -> None:
+    """ValueError, before any work, when `loss` cannot score the outputs of `model`.
+
+    cross_entropy turns k >= 2 outputs into the probabilities of k classes, so one output is not
+    enough; bce takes the logarithm of a and of 1 - a, so every output must be a sigmoid, in
+    (0, 1). Every other loss of the table scores any number of outputs of any activation.
+    """
+    _loss(loss)
+    outputs = list(model.layers)[-1].neurons
+    if loss == "cross_entropy" and len(outputs) < 2:
+        raise ValueError(
+            "cross_entropy needs one output per class, at least 2, but the last layer has 1 "
+            "neuron; make the last layer 2 or more wide, or use bce with a sigmoid output"
+        )
+    activations = sorted({neuron.activation for neuron in outputs} - {"sigmoid"})
+    if loss == "bce" and activations:
+        raise ValueError(
+            f"bce needs sigmoid outputs, not {', '.join(map(repr, activations))}: it takes ln a "
+            "and ln(1 - a), so every output must be a probability in (0, 1)"
+        )
+
+
 def random_batch(model: MLP, m: int, loss: str, rng: random.Random) -> Batch:
     """m inputs uniform in [-1, 1] and targets that suit the loss.
 
@@ -98,8 +120,10 @@ def compare(model: MLP, batch: Batch, loss: str, eps: float = 1e-6,
     """The gradient of `loss` on `batch` three ways, per layer; tolerances are (atol, rtol).
 
     The model's parameters are left as they were; their `.grad` holds autograd's gradient.
+    A loss that cannot score the model's outputs raises ValueError first (`check_loss_fits`).
     """
     loss_fn = _loss(loss)
+    check_loss_fits(model, loss)
     X, Y = batch
     params = parameters_by_layer(model)
 
@@ -150,5 +174,6 @@ def _loss(name: str) -> Loss:
 
 
 __all__ = [
-    "Difference", "LayerReport", "Tolerance", "compare", "parameters_by_layer", "random_batch",
+    "Difference", "LayerReport", "Tolerance", "check_loss_fits", "compare", "parameters_by_layer",
+    "random_batch",
 ]

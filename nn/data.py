@@ -4,7 +4,8 @@ A data set is `(X, y)`: `X` a list of samples (each a list of floats), `y` one t
 The generated ones (`make_moons`, `make_xor`, `make_division`) and everything that shuffles take a
 `seed` (an int, a `random.Random`, or None) and are deterministic with it. Real data comes from
 `load_digits` (scikit-learn's bundled 8x8 digits) or from a table of your own (`load_csv`);
-`one_hot` turns class labels into the target lists of a network with one output per class.
+`one_hot` turns class labels into the target lists of a network with one output per class, and
+`standard_scores` puts inputs of any scale on one footing.
 """
 
 # X names a list of samples, as in scikit-learn; ruff's lower-case rule would hide that.
@@ -31,7 +32,9 @@ __all__ = [
     "make_division",
     "make_moons",
     "make_xor",
+    "measure_scales",
     "one_hot",
+    "standard_scores",
     "train_test_split",
 ]
 
@@ -156,6 +159,49 @@ def class_index(label: object, n: int) -> int | None:
     if not (number.is_integer() and 0 <= number < n):
         return None
     return int(number)
+
+
+def measure_scales(X: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
+    """(mean, standard deviation) of each input k over the samples X, for `standard_scores`.
+
+    The standard deviation is the population one, sqrt((1/n) Σ (x_k - mean_k)^2). An input that
+    never changes has no spread to divide by: its scale is 1.0, so it only loses its mean.
+    """
+    if not X:
+        raise ValueError("measure_scales: no samples to measure")
+    n = len(X)
+    result = []
+    if any(len(x) != len(X[0]) for x in X):
+        raise ValueError(f"measure_scales: the samples do not all have {len(X[0])} inputs")
+    for k, column in enumerate(zip(*X)):
+        mean = math.fsum(column) / n
+        spread = math.sqrt(math.fsum((v - mean) ** 2 for v in column) / n)
+        if not math.isfinite(spread):
+            raise ValueError(f"measure_scales: input {k} is not finite in every sample")
+        result.append((mean, spread if spread > 0.0 else 1.0))
+    return result
+
+
+def standard_scores(
+    X: Sequence[Sequence[float]], scale: Sequence[tuple[float, float]]
+) -> list[list[float]]:
+    """(x_k - mean_k) / std_k for every input k of every sample, with `scale` from `measure_scales`.
+
+    Measure the scales on the training samples only and apply them to the test samples too, so
+    nothing about the test set leaks into training:
+
+        >>> scale = measure_scales([[1.0, 10.0], [3.0, 10.0]])   # means 2, 10; spreads 1, none
+        >>> standard_scores([[1.0, 10.0], [4.0, 12.0]], scale)
+        [[-1.0, 0.0], [2.0, 2.0]]
+    """
+    rows = []
+    for i, x in enumerate(X):
+        if len(x) != len(scale):
+            raise ValueError(
+                f"standard_scores: sample {i} has {len(x)} inputs but there are {len(scale)} scales"
+            )
+        rows.append([(v - mean) / spread for v, (mean, spread) in zip(x, scale)])
+    return rows
 
 
 def train_test_split(

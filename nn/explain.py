@@ -34,10 +34,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from autograd import Value
+from autograd import sum as vsum
 from autograd.backward import topological_order
 from autograd.draw.paths import find_paths
+from nn.compare import check_loss_fits
 from nn.losses import LOSSES
-from nn.manual import backprop
+from nn.manual import backprop, target_vector
 
 Number = float | int | Value
 Sample = Sequence[Number] | Number
@@ -194,15 +196,29 @@ class _Graph:
     lower: dict[Value, str]  # a node's name where a path arrives at it: a2[0]
     upper: dict[Value, str]  # its name where a path leaves it: z2[0] (the same node if linear)
     sample: dict[Value, int]
+    built: list[Value]  # every z and a, in the order the forward pass made them
+
+    def order(self) -> list[Value]:
+        """The graph's nodes, parents first and C last, each z and a in the order it was built.
+
+        Paths are listed in this order: sample by sample, then neuron 0, 1, ... of each later
+        layer. An order searched from C alone would meet the output neurons in the order the
+        loss formula uses them (cross_entropy uses the true class's logit first). So the search
+        starts from a node made for it, whose parents are the built nodes in order and then C.
+        """
+        ahead = vsum([*self.built, self.cost])
+        return topological_order(ahead)[:-1]
 
 
 def _graph(model: ModelLike, X: Sequence[Sample], Y: Sequence[Target], loss: str) -> _Graph:
     """C for the batch, built neuron by neuron so that every a and z is known by its place."""
     if loss not in LOSSES:
         raise ValueError(f"explain: unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
+    check_loss_fits(model, loss)
     lower: dict[Value, str] = {}
     upper: dict[Value, str] = {}
     sample: dict[Value, int] = {}
+    built: list[Value] = []
     preds: list[list[Value]] = []
     for i, x in enumerate(X):
         values: Sequence[float | Value] = as_floats(x, "sample", i)
@@ -213,18 +229,19 @@ def _graph(model: ModelLike, X: Sequence[Sample], Y: Sequence[Target], loss: str
                 a = neuron(values)  # type: ignore[arg-type]
                 z = a if neuron.activation == "linear" else a.parents[0]
                 lower[a], upper[z], sample[a], sample[z] = f"a{l}[{j}]", f"z{l}[{j}]", i, i
+                built += [z, a]
                 outputs.append(a)
             values = outputs
         preds.append(outputs)
-    targets = [as_floats(y, "target", i) for i, y in enumerate(Y)]
+    targets = [target_vector(y, len(outputs), loss, i) for i, y in enumerate(Y)]
     cost = LOSSES[loss](preds, targets)
-    return _Graph(cost, lower, upper, sample)
+    return _Graph(cost, lower, upper, sample, built)
 
 
 def _paths(graph: _Graph, ref: ParamRef, param: Value) -> Iterator[Path]:
     """The chain-rule paths of `graph` from C down to `param`, as the notes name the factors."""
     named = set(graph.lower) | set(graph.upper)
-    paths = find_paths(topological_order(graph.cost), param, named)
+    paths = find_paths(graph.order(), param, named)
     for steps in paths.each():
         factors = []
         for step in steps:
@@ -336,10 +353,14 @@ def explain(
 ) -> Explanation:
     """List the chain-rule paths to one parameter and compare their sum with manual and autograd.
 
-    Shows at most `max_paths` paths; sums every path only if there are at most `sum_limit`.
-    Runs `backward()` on the model, so every parameter's `grad` is overwritten.
+    A target holds one number per output; for cross_entropy it may be the class index instead.
+    A loss that cannot score the model's outputs (`nn.compare.check_loss_fits`) raises
+    ValueError before anything is computed. Shows at most `max_paths` paths; sums every path
+    only if there are at most `sum_limit`. Runs `backward()` on the model, so every parameter's
+    `grad` is overwritten.
     """
     ref, param = find_param(model, which)
+    check_loss_fits(model, loss)
     weight_grads, bias_grads = backprop(model, X, Y, loss)
     if ref.index is None:
         manual = bias_grads[ref.layer - 1][ref.neuron]
@@ -350,10 +371,18 @@ def explain(
     paths = list(itertools.islice(_paths(graph, ref, param), max_paths))
     layers = list(model.layers)
     note = ""
-    if loss == "bce" and all(n.activation == "sigmoid" for n in layers[-1].neurons):
-        L = len(layers)
+    L = len(layers)
+    output_activations = {n.activation for n in layers[-1].neurons}
+    if loss == "bce" and output_activations == {"sigmoid"}:
         note = (f"bce through a sigmoid: the first two factors multiply out to "
                 f"dC/dz{L}[j] = (a{L}[j] - t[j])/m, the shortcut nn.manual uses")
+    elif loss == "cross_entropy" and output_activations == {"linear"}:
+        note = (f"softmax with cross-entropy: the first factor is dC/dz{L}[j] = "
+                f"(softmax(z{L})[j] - y[j])/m (a linear output's a{L} is its z{L}), the "
+                "shortcut nn.manual uses")
+    elif loss == "cross_entropy":
+        note = (f"cross_entropy reads the outputs a{L} as logits: the first factor is "
+                f"dC/da{L}[j] = (softmax(a{L})[j] - y[j])/m")
     path_sum = None
     if count <= sum_limit:
         path_sum = math.fsum(p.product for p in _paths(graph, ref, param))

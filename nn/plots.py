@@ -117,18 +117,25 @@ def plot_predictions(
     y: Sequence[Target],
     path: PathLike,
     title: str = "predictions",
+    target_scale: tuple[float, float] | None = None,
+    target_name: str = "target",
 ) -> PathLike:
-    """Predicted against true target, one dot per sample; a perfect model lies on the diagonal."""
+    """Predicted against true target, one dot per sample; a perfect model lies on the diagonal.
+
+    A model trained on a standardised target t' = (t - mean) / std is drawn in the target's own
+    units with `target_scale=(mean, std)`: every number shown is mean + std * t'.
+    """
+    mean, std = (0.0, 1.0) if target_scale is None else target_scale
     outputs = predict(model, X)
-    predicted = [a if isinstance(a, float) else a[0] for a in outputs]
-    truth = [t if isinstance(t, (int, float)) else t[0] for t in y]
+    predicted = [mean + std * (a if isinstance(a, float) else a[0]) for a in outputs]
+    truth = [mean + std * (t if isinstance(t, (int, float)) else t[0]) for t in y]
     figure = _figure(4.5, 4.5)
     axes = figure.add_subplot()
     axes.scatter(truth, predicted, s=12)
     low, high = min(truth + predicted), max(truth + predicted)
     axes.plot([low, high], [low, high], color="black", linewidth=1)
-    axes.set_xlabel("target")
-    axes.set_ylabel("prediction")
+    axes.set_xlabel(target_name)
+    axes.set_ylabel(f"predicted {target_name}" if target_scale is not None else "prediction")
     axes.set_title(title)
     figure.savefig(path)
     return path
@@ -163,7 +170,9 @@ def plot_confusion_matrix(
     names = _class_names(classes, n)
     counts = confusion_matrix(true, predicted, n)
     right = sum(counts[c][c] for c in range(n))
-    figure = _figure(0.45 * n + 2.5, 0.45 * n + 2.0)
+    longest = max(map(len, names))
+    room = 0.07 * max(longest - 3, 0)  # inches for names longer than "10", slanted below
+    figure = _figure(0.45 * n + 2.5 + room, 0.45 * n + 2.0 + room)
     axes = figure.add_subplot()
     shown = axes.imshow(counts, cmap="Blues")
     figure.colorbar(shown, ax=axes, label="samples", shrink=0.8)
@@ -174,7 +183,8 @@ def plot_confusion_matrix(
                 color = "white" if counts[t][p] > top / 2 else "black"
                 axes.text(p, t, str(counts[t][p]), ha="center", va="center", color=color,
                           fontsize=8)
-    axes.set_xticks(range(n), names)
+    axes.set_xticks(range(n), names, rotation=40 if longest > 3 else 0,
+                    ha="right" if longest > 3 else "center")
     axes.set_yticks(range(n), names)
     axes.set_xlabel("predicted class")
     axes.set_ylabel("true class")

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 
 from nn.commands.options import add_activations, add_loss, add_seed, network_sizes, positive
-from nn.compare import LayerReport, Tolerance, compare, random_batch
+from nn.compare import LayerReport, Tolerance, check_loss_fits, compare, random_batch
 from nn.layers import MLP
 
 
@@ -37,10 +38,17 @@ def table(reports: list[LayerReport], manual_tol: Tolerance, central_tol: Tolera
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check `args.nets` random networks; 0 if every gradient is within tolerance, else 1."""
+    """Check `args.nets` random networks; 0 if every gradient is within tolerance, else 1;
+    2 (with a message, before any work) if the loss cannot score the network's outputs."""
     manual_tol = (args.manual_atol, args.manual_rtol)
     central_tol = (args.central_atol, args.central_rtol)
     nin, *nouts = args.sizes
+    try:
+        check_loss_fits(MLP(nin, nouts, args.activation, args.output_activation), args.loss)
+    except ValueError as error:
+        print(f"chainrule check: error: --sizes {','.join(map(str, args.sizes))} --loss "
+              f"{args.loss}: {error}", file=sys.stderr)
+        return 2
     shape = " -> ".join(map(str, args.sizes))
     failed = 0
     for i in range(args.nets):

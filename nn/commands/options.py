@@ -72,12 +72,19 @@ def add_seed(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def add_activations(
-    parser: argparse.ArgumentParser, hidden: str, output_default: str
+    parser: argparse.ArgumentParser,
+    hidden: str | None,
+    output_default: str,
+    hidden_default: str = "%(default)s",
 ) -> None:
-    """--activation (hidden layers) and --output-activation, chosen from ACTIVATIONS."""
+    """--activation (hidden layers) and --output-activation, chosen from ACTIVATIONS.
+
+    `hidden` None leaves the choice to the command (it depends on the data, say), and
+    `hidden_default` tells the help what it will be.
+    """
     names = list(ACTIVATIONS)
     parser.add_argument("--activation", choices=names, default=hidden,
-                        help="activation of the hidden layers (default: %(default)s)")
+                        help=f"activation of the hidden layers (default: {hidden_default})")
     parser.add_argument("--output-activation", choices=names, default=None,
                         help=f"activation of the output layer (default: {output_default})")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nn import compare
+from nn import MLP, compare
 from nn.cli import main
 from nn.losses import LOSSES
 
@@ -92,3 +92,67 @@ def test_the_installed_command_runs() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ok: autograd, nn.manual and central differences agree" in done.stdout
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+def test_explain_agrees_on_ten_outputs_for_every_loss(
+    loss: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = {"cross_entropy": "linear", "hinge": "tanh"}.get(loss, "sigmoid")
+    argv = ["explain", "--sizes", "4,3,10", "--batch", "2", "--param", "W1[2][3]", "--loss", loss,
+            "--output-activation", output, "--max-paths", "3"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "20 chain-rule path(s) from C to W1[2][3]" in out  # 2 samples x 10 outputs
+    assert "path 2 (sample 0): dC/da2[1] * da2[1]/dz2[1] * dz2[1]/da1[2]" in out
+    assert "... 17 more path(s) not shown" in out
+    assert "agree: all three match" in out
+
+
+def test_check_on_ten_outputs_with_softmax_and_cross_entropy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["check", "--sizes", "6,5,10", "--loss", "cross_entropy", "--output-activation",
+            "linear", "--nets", "2", "--batch", "5"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines() if line[:5].strip() in {"1", "2"}]
+    assert [(row[0], row[1]) for row in rows] == [("1", "35"), ("2", "60")] * 2
+    assert all(float(row[2]) < 1e-14 and float(row[4]) < 1e-8 for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--loss", "cross_entropy"],
+         "--sizes 3,4,4,1 --loss cross_entropy: cross_entropy needs one output per class, at "
+         "least 2, but the last layer has 1 neuron"),
+        (["--loss", "bce", "--sizes", "2,3,3", "--output-activation", "relu"],
+         "--sizes 2,3,3 --loss bce: bce needs sigmoid outputs, not 'relu'"),
+    ],
+)
+def test_check_refuses_a_loss_that_cannot_score_the_outputs(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # refused before the first network is checked
+    assert captured.err.startswith("chainrule check: error: " + message)
+
+
+def test_explain_refuses_a_loss_that_cannot_score_the_outputs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["explain", "--loss", "cross_entropy"]) == 2
+    assert "cross_entropy needs one output per class" in capsys.readouterr().err
+
+
+def test_check_loss_fits_names_what_is_wrong() -> None:
+    for loss in LOSSES:
+        compare.check_loss_fits(MLP(2, [3, 2], output_activation="sigmoid"), loss)
+    with pytest.raises(ValueError, match="bce needs sigmoid outputs, not 'linear', 'tanh'"):
+        model = MLP(2, [2], output_activation="tanh")
+        model.layers[-1].neurons[1].activation = "linear"
+        compare.check_loss_fits(model, "bce")
+    with pytest.raises(ValueError, match="unknown loss 'l1'"):
+        compare.check_loss_fits(MLP(2, [2]), "l1")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import doctest
 import math
 import random
+import statistics
 import sys
 
 import pytest
@@ -19,7 +20,9 @@ from nn.data import (
     make_division,
     make_moons,
     make_xor,
+    measure_scales,
     one_hot,
+    standard_scores,
     train_test_split,
 )
 
@@ -154,3 +157,34 @@ def test_one_hot_needs_a_number_of_classes() -> None:
 def test_the_docstring_examples_run() -> None:
     result = doctest.testmod(nn.data)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_standard_scores_have_mean_0_and_deviation_1_on_the_samples_measured() -> None:
+    rng = random.Random(6)
+    X = [[rng.uniform(100.0, 900.0), rng.gauss(0.003, 0.001), 7.0] for _ in range(50)]
+    scale = measure_scales(X)
+    for k in (0, 1):
+        column = [x[k] for x in X]
+        assert scale[k] == pytest.approx((statistics.fmean(column), statistics.pstdev(column)),
+                                         rel=1e-12)
+    assert scale[2] == (7.0, 1.0)  # a constant input has no spread to divide by
+    Z = standard_scores(X, scale)
+    for k in (0, 1):
+        column = [z[k] for z in Z]
+        assert statistics.fmean(column) == pytest.approx(0.0, abs=1e-12)
+        assert statistics.pstdev(column) == pytest.approx(1.0, rel=1e-12)
+    assert all(z[2] == 0.0 for z in Z)
+    # new samples are put on the scale measured, not on their own
+    assert standard_scores([[scale[0][0] + 2 * scale[0][1], 0.003, 8.0]], scale)[0][::2] == \
+        pytest.approx([2.0, 1.0])
+
+
+def test_scales_refuse_what_they_cannot_measure() -> None:
+    with pytest.raises(ValueError, match="no samples"):
+        measure_scales([])
+    with pytest.raises(ValueError, match="do not all have 2 inputs"):
+        measure_scales([[1.0, 2.0], [3.0]])
+    with pytest.raises(ValueError, match="input 1 is not finite"):
+        measure_scales([[1.0, 2.0], [3.0, math.inf]])
+    with pytest.raises(ValueError, match="sample 1 has 1 inputs but there are 2 scales"):
+        standard_scores([[1.0, 2.0], [3.0]], [(0.0, 1.0), (0.0, 1.0)])

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from autograd import Value, sigmoid
 from nn.explain import ParamRef, chain_paths, explain, find_param, parse_param, path_count
 from nn.layers import MLP
+from nn.losses import LOSSES
 
 
 def small_net(
@@ -33,19 +34,28 @@ def small_net(
     seed=st.integers(0, 2**16),
     sizes=st.lists(st.integers(1, 3), min_size=2, max_size=5),
     m=st.integers(1, 3),
-    loss=st.sampled_from(["half_mse", "mse", "sse", "bce"]),
+    loss=st.sampled_from(list(LOSSES)),
     data=st.data(),
 )
 def test_sum_over_paths_equals_manual_and_autograd(
     seed: int, sizes: list[int], m: int, loss: str, data: st.DataObject
 ) -> None:
+    if loss == "cross_entropy":
+        sizes[-1] = max(sizes[-1], 2)  # one logit per class
     model, X, Y = small_net(seed, sizes, m)
     if loss == "bce":
         Y = [[float(round(t)) for t in y] for y in Y]
+    if loss == "hinge":
+        Y = [[1.0 if t > 0.5 else -1.0 for t in y] for y in Y]
+    targets: list[list[float] | float] = list(Y)
+    if loss == "cross_entropy":  # the true class, as an index or as a one-hot list
+        classes = [max(range(len(y)), key=y.__getitem__) for y in Y]
+        targets = [[float(k == c) for k in range(sizes[-1])] if seed % 2 else float(c)
+                   for c in classes]
     l = data.draw(st.integers(1, len(sizes) - 1))
     j = data.draw(st.integers(0, sizes[l] - 1))
     k = data.draw(st.none() | st.integers(0, sizes[l - 1] - 1))
-    view = explain(model, X, Y, (l, j, k), loss)
+    view = explain(model, X, targets, (l, j, k), loss)
     assert view.path_count == m * math.prod(sizes[l + 1 :])
     assert view.path_sum is not None
     assert view.path_sum == pytest.approx(view.autograd, rel=1e-9, abs=1e-15)
@@ -142,3 +152,54 @@ def test_a_linear_neuron_keeps_its_factor_of_one() -> None:
     assert names[:2] == ["dC/da2[0]", "da2[0]/dz2[0]"] and path.factors[1].value == 1.0
     a2 = model([0.3, -0.7])
     assert isinstance(a2, Value) and path.factors[0].value == pytest.approx(a2.data - 0.5)
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+def test_paths_of_a_network_with_several_outputs_go_neuron_by_neuron(loss: str) -> None:
+    output = {"cross_entropy": "linear", "hinge": "tanh"}.get(loss, "sigmoid")
+    model = MLP(2, [2, 3], output_activation=output, seed=7)
+    X = [[0.4, -0.9], [-0.2, 0.6]]
+    Y = {"bce": [[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]], "hinge": [[1.0, -1.0, -1.0], [-1.0, 1.0, 1.0]],
+         "cross_entropy": [2, 1]}.get(loss, [[0.1, 0.9, 0.5], [0.3, 0.2, 0.8]])
+    paths = list(chain_paths(model, X, Y, ParamRef(1, 1, 0), loss))
+    firsts = [(p.sample, p.factors[0].name) for p in paths]
+    assert firsts == [(i, f"dC/da2[{j}]") for i in range(2) for j in range(3)]
+    view = explain(model, X, Y, "W1[1][0]", loss)
+    assert view.path_count == 6 and view.agrees()
+
+
+def test_softmax_with_cross_entropy_starts_every_path_with_p_minus_y_over_m() -> None:
+    model = MLP(3, [4, 3], activation="tanh", output_activation="linear", seed=8)
+    X, classes = [[0.5, -1.0, 0.25], [1.5, 0.0, -0.5]], [0, 2]
+    first = {(p.sample, p.factors[0].name): p.factors[0].value
+             for p in chain_paths(model, X, classes, ParamRef(1, 0, 2), "cross_entropy")}
+    for i, (x, c) in enumerate(zip(X, classes)):
+        z = model(x)
+        assert isinstance(z, list)
+        total = sum(math.exp(z_j.data) for z_j in z)
+        for j, z_j in enumerate(z):
+            p_j = math.exp(z_j.data) / total  # softmax written out: the logits here are small
+            assert first[(i, f"dC/da2[{j}]")] == pytest.approx((p_j - (j == c)) / 2, rel=1e-12)
+    text = explain(model, X, classes, "W1[0][2]", "cross_entropy").render()
+    assert "dC/dz2[j] = (softmax(z2)[j] - y[j])/m" in text
+    assert "agree: all three match" in text
+
+
+def test_class_indices_and_one_hot_targets_explain_the_same_gradient() -> None:
+    model = MLP(2, [3, 4], output_activation="linear", seed=9)
+    X = [[0.3, 0.8], [-0.6, 0.1], [0.9, -0.4]]
+    by_index = explain(model, X, [3, 0, 1], "b1[2]", "cross_entropy")
+    one_hot = [[0, 0, 0, 1], [1, 0, 0, 0], [0, 1, 0, 0]]
+    by_list = explain(model, X, one_hot, "b1[2]", "cross_entropy")
+    assert by_index.path_sum == by_list.path_sum
+    assert by_index.autograd == pytest.approx(by_list.autograd, rel=1e-15)
+    assert by_index.agrees() and by_index.path_sum != 0.0
+
+
+def test_a_loss_that_cannot_score_the_outputs_is_refused_before_any_path() -> None:
+    one_output = MLP(2, [2, 1], output_activation="linear", seed=0)
+    with pytest.raises(ValueError, match="cross_entropy needs one output per class, at least 2"):
+        explain(one_output, [[0.0, 1.0]], [0], "W1[0][0]", "cross_entropy")
+    tanh_outputs = MLP(2, [2, 3], output_activation="tanh", seed=0)
+    with pytest.raises(ValueError, match="bce needs sigmoid outputs, not 'tanh'"):
+        explain(tanh_outputs, [[0.0, 1.0]], [[1.0, 0.0, 1.0]], "W1[0][0]", "bce")

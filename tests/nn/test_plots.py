@@ -149,6 +149,10 @@ def test_confusion_matrix_picture_grows_with_the_classes(tmp_path: Path) -> None
     one_hot_labels = [[1.0 if c == label else 0.0 for c in range(3)] for label in LABELS]
     assert _size(plot_confusion_matrix(_picker(), X_SMALL, one_hot_labels,
                                        tmp_path / "same.png")) == _size(path)
+    long_names = plot_confusion_matrix(_picker(), X_SMALL, LABELS, tmp_path / "long.png",
+                                       classes=["setosa", "versicolor", "virginica"])
+    room = round(100 * 0.07 * (len("versicolor") - 3))  # slanted names need room below
+    assert _size(long_names) == (_size(path)[0] + room, _size(path)[1] + room)
 
 
 def test_misclassified_grid_holds_one_tile_per_mistake(tmp_path: Path) -> None:

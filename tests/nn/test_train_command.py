@@ -1,16 +1,23 @@
 """`chainrule train`: the options, the printed report, the files it writes, bad options."""
 
+# X names a list of samples, as in scikit-learn; ruff's lower-case rule would hide that.
+# ruff: noqa: N806
+
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import random
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from nn import MLP, load_model
+from nn import MLP, accuracy, load_model, predict
 from nn.commands import train
+from nn.data import load_digits
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -107,3 +114,182 @@ def test_without_matplotlib_it_trains_saves_and_says_the_plots_are_skipped(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
     assert _run([*argv, "--no-plots"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def _accuracies(out: str) -> tuple[float, float]:
+    """The train and test accuracy the command printed, as fractions."""
+    found = re.findall(r"^(?:train|test ) loss \S+, accuracy (\d+\.\d)%$", out, re.MULTILINE)
+    assert len(found) == 2, out
+    return float(found[0]) / 100, float(found[1]) / 100
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_digits_get_one_output_per_class_and_the_pictures_of_what_went_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sklearn", reason="the digits ship with scikit-learn")
+    argv = ["--dataset", "digits", "--samples", "300", "--epochs", "5", "--loss",
+            "cross_entropy", "--out", str(tmp_path), "--no-progress"]
+    assert _run(argv) == 0
+    out = capsys.readouterr().out
+    assert "digits: 150 training and 150 test samples, 10 classes" in out
+    assert "MLP(64, [30, 10], activation='sigmoid', output_activation='linear')" in out
+    assert "loss cross_entropy, Adam lr 0.01, 5 epochs, batch size 10" in out
+    for name in ("loss.png", "confusion_matrix.png", "misclassified.png", "input_gradient.png"):
+        assert (tmp_path / name).read_bytes().startswith(PNG)
+
+    # The saved model scores the split as the command said: the first 150 train, the next test.
+    X, labels = load_digits()
+    model = load_model(tmp_path / "model.json")
+    train, test = _accuracies(out)
+    assert accuracy(predict(model, X[:150]), labels[:150]) == pytest.approx(train, abs=5e-4)
+    assert accuracy(predict(model, X[150:300]), labels[150:300]) == pytest.approx(test, abs=5e-4)
+    assert test > 0.5  # ten classes: a guess gets 10%
+
+
+def test_digits_default_to_the_notes_recipe_with_one_hot_targets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sklearn", reason="the digits ship with scikit-learn")
+    argv = ["--dataset", "digits", "--samples", "100", "--epochs", "2", "--out", str(tmp_path),
+            "--no-progress", "--no-plots"]
+    assert _run(argv) == 0
+    out = capsys.readouterr().out
+    assert "MLP(64, [30, 10], activation='sigmoid', output_activation='sigmoid')" in out
+    assert "loss half_mse, SGD lr 3.0 momentum 0.0, 2 epochs, batch size 10" in out
+    # half-MSE of the saved model against one-hot rows is the test loss printed
+    X, labels = load_digits()
+    outputs = predict(load_model(tmp_path / "model.json"), X[50:100])
+    one_hot = [[float(k == c) for k in range(10)] for c in labels[50:100]]
+    cost = sum((a - t) ** 2 for o, y in zip(outputs, one_hot) for a, t in zip(o, y)) / (2 * 50)
+    printed = float(re.findall(r"^test  loss (\S+),", out, re.MULTILINE)[0])
+    assert cost == pytest.approx(printed, rel=1e-3)
+
+
+def test_a_csv_of_class_labels_trains_a_classifier_and_saves_its_scales(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = random.Random(4)
+    centres = {"red": (200.0, 0.01), "green": (260.0, 0.03), "blue": (230.0, 0.05)}
+    rows: list[list[object]] = []
+    for i in range(90):
+        name = ("red", "green", "blue")[i % 3]
+        x, y = centres[name]
+        rows.append([round(x + rng.gauss(0, 8), 2), round(y + rng.gauss(0, 0.004), 5), name])
+    path = _write_csv(tmp_path / "colours.csv", ["wavelength", "width", "colour"], rows)
+    out_dir = tmp_path / "out"
+    argv = ["--csv", str(path), "--target", "colour", "--epochs", "40", "--out", str(out_dir),
+            "--no-progress"]
+    assert _run(argv) == 0
+    out = capsys.readouterr().out
+    assert "colours: 72 training and 18 test samples, 3 classes" in out
+    assert "MLP(2, [16, 16, 3], activation='tanh', output_activation='linear')" in out
+    assert "loss cross_entropy, Adam lr 0.02, 40 epochs" in out
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "confusion_matrix.png", "loss.png", "model.json", "scaling.json"]
+    scaling = json.loads((out_dir / "scaling.json").read_text())
+    assert [column["column"] for column in scaling["inputs"]] == ["wavelength", "width"]
+    assert scaling["target"] == {"column": "colour", "classes": ["blue", "green", "red"]}
+
+    # Standardised with the saved scales, every row is classified as the accuracies say.
+    model = load_model(out_dir / "model.json")
+    X = [[(float(v) - c["mean"]) / c["std"] for v, c in zip(row[:2], scaling["inputs"])]
+         for row in rows]
+    labels = [scaling["target"]["classes"].index(row[2]) for row in rows]
+    train, test = _accuracies(out)
+    assert accuracy(predict(model, X), labels) == pytest.approx((72 * train + 18 * test) / 90,
+                                                                abs=1e-3)
+    assert test >= 0.9
+
+
+def test_a_csv_of_numbers_trains_a_regression_in_the_targets_units(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = random.Random(5)
+    rows: list[list[object]] = []
+    for _ in range(120):
+        area, rooms = rng.uniform(40.0, 200.0), rng.randint(1, 6)
+        rows.append([area, rooms, 1000.0 * area + 5000.0 * rooms + rng.gauss(0.0, 2000.0)])
+    path = _write_csv(tmp_path / "flats.csv", ["area", "rooms", "price"], rows)
+    argv = ["--csv", str(path), "--target", "price", "--epochs", "40", "--out", str(tmp_path),
+            "--no-progress"]
+    assert _run(argv) == 0
+    out = capsys.readouterr().out
+    assert "MLP(2, [16, 16, 1], activation='tanh', output_activation='linear')" in out
+    assert "loss half_mse, Adam lr 0.02, 40 epochs" in out
+    error = float(re.findall(r"^test  loss \S+, error (\S+)$", out, re.MULTILINE)[0])
+    in_units = float(re.findall(r"in 'price' units: mean \|prediction - target\| = (\S+) ",
+                                out)[0])
+    target = json.loads((tmp_path / "scaling.json").read_text())["target"]
+    prices = [float(row[2]) for row in rows]
+    assert target["column"] == "price" and 60_000 < target["mean"] < 160_000
+    assert in_units == pytest.approx(error * target["std"], rel=1e-3)
+    assert in_units < 0.15 * (max(prices) - min(prices)) / 2
+    assert (tmp_path / "predictions.png").read_bytes().startswith(PNG)
+
+
+def test_numbers_read_as_class_labels_with_task_classification(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows: list[list[object]] = [[i / 10, i % 2, (i % 2) * 2 + 1] for i in range(40)]
+    path = _write_csv(tmp_path / "odd.csv", ["x", "parity", "kind"], rows)
+    argv = ["--csv", str(path), "--target", "kind", "--task", "classification", "--epochs", "20",
+            "--out", str(tmp_path), "--no-progress", "--no-plots"]
+    assert _run(argv) == 0
+    out = capsys.readouterr().out
+    assert "odd: 32 training and 8 test samples, 2 classes" in out
+    assert _accuracies(out) == (1.0, 1.0)
+    target = json.loads((tmp_path / "scaling.json").read_text())["target"]
+    assert target == {"column": "kind", "classes": ["1", "3"]}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--csv", "{dir}/nothing.csv", "--target", "y"],
+         "cannot read --csv {dir}/nothing.csv: No such file or directory"),
+        (["--csv", "{dir}/bad.csv"], "--csv {dir}/bad.csv needs --target COLUMN"),
+        (["--target", "y"], "--target goes with --csv PATH"),
+        (["--dataset", "xor", "--csv", "{dir}/bad.csv", "--target", "y"],
+         "give --dataset xor or --csv {dir}/bad.csv, not both"),
+        (["--csv", "{dir}/bad.csv", "--target", "y"],
+         "{dir}/bad.csv, line 3, column 2 ('x2'): 'two' is not a number"),
+        (["--csv", "{dir}/bad.csv", "--target", "z"], "has no column named 'z' (the target)"),
+        (["--csv", "{dir}/good.csv", "--target", "y", "--task", "classification"],
+         "column 'y' holds 0.5 (sample 0), which is not a class label"),
+        (["--csv", "{dir}/good.csv", "--target", "y", "--loss", "bce"],
+         "--loss bce scores classes, but the target of good is a number to predict"),
+        (["--dataset", "moons", "--loss", "cross_entropy"],
+         "--loss cross_entropy needs one output per class, and moons is trained with a single"),
+        (["--dataset", "digits", "--samples", "0"], "--samples must be at least 1, got 0"),
+    ],
+)
+def test_bad_data_options_exit_with_status_2_before_training(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write_csv(tmp_path / "bad.csv", ["x1", "x2", "y"], [[1, 2, 0], [3, "two", 1]])
+    _write_csv(tmp_path / "good.csv", ["x1", "x2", "y"], [[1, 2, 0.5], [3, 4, 1.5], [5, 6, 2]])
+    argv = [a.format(dir=tmp_path) for a in argv]
+    assert _run([*argv, "--out", str(tmp_path / "out"), "--no-progress"]) == 2
+    captured = capsys.readouterr()
+    assert message.format(dir=tmp_path) in captured.err
+    assert captured.err.startswith("chainrule train: error: ")
+    assert captured.out == "" and not (tmp_path / "out").exists()
+
+
+def test_digits_without_scikit_learn_name_the_extra_before_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # as if it were not installed
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    assert _run(["--dataset", "digits", "--out", str(tmp_path / "out"), "--no-progress"]) == 2
+    captured = capsys.readouterr()
+    assert "pip install 'chainrule[data]'" in captured.err
+    assert captured.out == "" and not (tmp_path / "out").exists()
