@@ -193,15 +193,17 @@ def _train(args: argparse.Namespace) -> int:
         print(f"test error in {args.target!r} units: mean |prediction - target| = "
               f"{test.value * problem.target_scale[1]:.4g} (the loss and error above are in "
               "standard deviations of the training targets)")
-    seconds = sum(history.seconds) / history.epochs
-    print(f"{seconds * 1000:.1f} ms per epoch")
+    if history.interrupted:
+        print(f"stopped by Ctrl-C after {history.epochs} epoch(s), at a step boundary")
+    if history.epochs:
+        print(f"{1000 * sum(history.seconds) / history.epochs:.1f} ms per epoch")
     folder = args.out or os.path.join("out", problem.name)
     os.makedirs(folder, exist_ok=True)
     written = [os.path.join(folder, "model.json")]
     model.save(written[0])
     if problem.input_scales is not None:
         written.append(save_scaling(problem, args.target, os.path.join(folder, "scaling.json")))
-    if plots:
+    if plots and history.epochs:
         written.extend(write_plots(problem, model, history, loss, y_test, folder))
     print("wrote " + ", ".join(written))
     return 0

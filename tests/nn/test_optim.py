@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -97,6 +97,15 @@ def test_bad_settings_raise() -> None:
         Adam([1.0])  # type: ignore[list-item]
 
 
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt, as in a terminal (a background job or a CI runner may
+    have started the tests with SIGINT ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 class Tripwire(Value):
     """A parameter that sends Ctrl-C to the process the moment its new value is written."""
 
@@ -112,7 +121,7 @@ class Tripwire(Value):
 
 @pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9),
                                   lambda ps: Adam(ps, lr=0.1)])
-def test_ctrl_c_during_a_step_leaves_it_whole(make: Any) -> None:
+def test_ctrl_c_during_a_step_leaves_it_whole(make: Any, ctrl_c_raises: None) -> None:
     """Interrupted while writing the second of three parameters, the step still finishes."""
     params = [Value(1.0), Tripwire(2.0), Value(3.0)]
     reference = [Value(1.0), Value(2.0), Value(3.0)]

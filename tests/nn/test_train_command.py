@@ -293,3 +293,19 @@ def test_digits_without_scikit_learn_name_the_extra_before_training(
     captured = capsys.readouterr()
     assert "pip install 'chainrule[data]'" in captured.err
     assert captured.out == "" and not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_in_the_first_epoch_still_saves_the_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nn.training
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nn.training, "train_step", interrupted)
+    argv = ["--dataset", "xor", "--epochs", "5", "--out", str(tmp_path), "--no-progress"]
+    assert _run(argv) == 0
+    out = capsys.readouterr().out
+    assert "stopped by Ctrl-C after 0 epoch(s)" in out and "ms per epoch" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
