@@ -18,12 +18,12 @@ A model is anything shaped like one: `.layers` of `.neurons`, each with `.w`, `.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from autograd import Value
 from autograd.backward import topological_order
+from autograd.draw.crowds import thin_crowds
 from autograd.draw.diagram import scene_svg, value_scene
 from autograd.draw.dot import to_digraph
 from autograd.draw.groups import Group
@@ -37,9 +37,10 @@ if TYPE_CHECKING:
     import graphviz
 
 WEIGHT_COLOURS = ("#2166ac", "#b2182b")  # positive, negative
+WEIGHT_ROOM = 150.0  # points between two layers, for the weights written beside their arrows
+FAN_ROOM = 72.0  # points between two layers, for their arrows to fan out
 NEURON_FILL = KINDS["group"][0]
 OUTPUT_FILL = KINDS["output"][0]
-DENSE = 48  # past this many arrows between two layers, they are drawn thin and translucent
 
 
 class NeuronLike(Protocol):
@@ -139,21 +140,17 @@ def architecture_scene(
                 rows.append([Cell(f"b = {options.number(neuron.b.data)}")])
             scene.boxes.append(Box(name, rows, fill=fill, cluster=cluster))
         scene.orders.append(names)
-        dense = len(previous) * len(layer) > DENSE
         for j, (name, neuron) in enumerate(zip(names, layer)):
             for k, (source, w) in enumerate(zip(previous, neuron.w)):
-                arrow = Arrow(f"w{l}_{j}_{k}", source, name,
+                arrow = Arrow(f"w{l}_{j}_{k}", source, name, straight=True, room=FAN_ROOM,
                               tooltip=f"W[{l}][{j}][{k}] = {options.number(w.data)}")
                 if show_weights:
                     arrow.color = WEIGHT_COLOURS[w.data < 0]
-                    arrow.width = 0.4 + min(abs(w.data), 3.0) * (0.5 if dense else 1.0)
-                    if not dense:
-                        arrow.label, arrow.label_at = options.number(w.data), "head"
-                if dense:
-                    arrow.opacity, arrow.arrowhead = 0.35, False
-                    arrow.width = min(arrow.width, 0.8) if not show_weights else arrow.width
+                    arrow.width = 0.4 + min(abs(w.data), 3.0)
+                    arrow.label, arrow.room = options.number(w.data), WEIGHT_ROOM
                 scene.arrows.append(arrow)
         previous = names
+    crowded = thin_crowds(scene)
     if legend:
         scene.legend = [
             (KINDS["input"][0], "input: x[k], the numbers of one sample"),
@@ -162,12 +159,11 @@ def architecture_scene(
             ("", "z = w·x + b: each arrow into a neuron carries one weight W[l][j][k]"),
         ]
         if show_weights:
-            scene.legend.append(("", "number by an arrowhead: its weight; blue positive, red "
+            scene.legend.append(("", "number beside an arrow: its weight; blue positive, red "
                                      "negative, thicker = larger"))
-        if any(len(a) * len(b[0].w) > DENSE for a, b in itertools.pairwise(layers)) or \
-                len(layers[0]) * nin > DENSE:
-            scene.legend.append(("", "thin grey arrows: every input of a dense layer reaches "
-                                     "every neuron of it"))
+        if crowded:
+            scene.legend.append(("", "faint lines: every neuron of a layer receives every "
+                                     "output of the one before (too many weights to label)"))
     return scene
 
 

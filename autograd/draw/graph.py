@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from autograd.backward import last_backward_root, topological_order
+from autograd.draw.crowds import thin_crowds
 from autograd.draw.groups import Group, check_groups, owners
 from autograd.draw.paths import Paths, caption, find_paths, local_name, quoted
 from autograd.draw.scene import Arrow, Box, Cell, Cluster, Scene
@@ -289,6 +290,10 @@ class _Builder:
     # --- legend and caption --------------------------------------------------------------------
 
     def finish(self) -> GraphScene:
+        crowded = thin_crowds(self.scene)
+        if crowded and self.options.legend:
+            self.scene.legend.append(("", f"faint lines: {crowded} arrows between groups of boxes, "
+                                          "too many to label"))
         if self.options.legend:
             kinds = [kind for kind in KINDS if kind in self.used_kinds]
             rows = [(KINDS[kind][0], self._kind_text(kind)) for kind in kinds]

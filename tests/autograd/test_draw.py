@@ -19,11 +19,13 @@ from hypothesis import strategies as st
 from autograd import Value
 from autograd.backward import topological_order
 from autograd.draw import DotNotFoundError, Group, draw, draw_svg, save
+from autograd.draw.measure import text_width
 from autograd.draw.paths import find_paths
 from autograd.draw.style import KINDS, op_text
-from tests.svg import parse_svg, render
+from tests.svg import edge_paths, parse_svg, render
 
 ROOT = Path(__file__).resolve().parents[2]
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def values_of(drawing_nodes: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -274,6 +276,29 @@ def test_without_dot_draw_svg_has_a_box_per_value_and_an_arrow_per_operand(
     assert len(operands) == sum(len(node.parents) for node in order)
     assert sum(1 for e in operands if e[0] == "v0") == 3
     assert f"grad {a.grad:.4g}" in drawing.nodes["v0"]
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_without_dot_arrow_labels_sit_beside_their_lines_not_on_them(rankdir: str) -> None:
+    _, _, _, out = example()
+    drawing = parse_svg(draw_svg(out, engine="grandalf", show_local=True,
+                                 rankdir=rankdir).encode())
+    paths = edge_paths(drawing)
+    labels = 0
+    for group in drawing.root.iter(f"{SVG}g"):
+        for text in group.iter(f"{SVG}text") if group.get("class") == "edge" else ():
+            words, x, y = "".join(text.itertext()), float(text.get("x", 0)), float(
+                text.get("y", 0))
+            width = text_width(words, 10)
+            left = {"start": x, "end": x - width}.get(text.get("text-anchor", ""), x - width / 2)
+            box = (left, y - 8, left + width, y + 2)  # from the capitals' tops to the descenders
+            line = paths[group.get("id") or ""]
+            assert not [p for p in line if box[0] + 1 < p[0] < box[2] - 1
+                        and box[1] + 1 < p[1] < box[3] - 1], f"{words!r} lies on its line"
+            assert min(math.dist(p, (min(max(p[0], box[0]), box[2]),
+                                     min(max(p[1], box[1]), box[3]))) for p in line) < 6, words
+            labels += 1
+    assert labels == 5
 
 
 def test_draw_svg_uses_dot_when_it_is_installed(dot: str) -> None:

@@ -9,9 +9,18 @@ from pathlib import Path
 import pytest
 
 from autograd import Value
+from autograd.draw.measure import text_width
 from nn.draw import draw, draw_svg, graph_hooks, sample_graph, step_through
 from nn.layers import MLP
-from tests.svg import Drawing, edge_paths, parse_svg, render, svg_width, text_places
+from tests.svg import (
+    Drawing,
+    cluster_titles,
+    edge_paths,
+    parse_svg,
+    render,
+    svg_width,
+    text_places,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -60,7 +69,6 @@ def test_neurons_are_drawn_in_order(engine: str, tmp_path: Path,
     assert node_y(drawing, "x0") < node_y(drawing, "x1")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: not fixed yet")
 def test_dense_layers_draw_thin_translucent_arrows(dot: str) -> None:
     drawing = render(draw(MLP(2, [16, 16, 1], seed=0)))
     dense = [e for e in drawing.edges if e[0].startswith("L1.") and e[1].startswith("L2.")]
@@ -74,21 +82,66 @@ def test_dense_layers_draw_thin_translucent_arrows(dot: str) -> None:
     assert all(float(e[3].get("stroke-opacity", "1")) == 1.0 for e in sparse)
 
 
-def label_distances(drawing: Drawing) -> list[float]:
-    """For each labelled arrow, how far its label is from the nearest point of its line."""
+@pytest.mark.parametrize("engine", ["dot", "grandalf"])
+def test_dense_layers_fan_out_instead_of_merging_into_a_bar(
+    engine: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine == "dot":
+        from tests.conftest import require_dot
+
+        require_dot()
+    else:
+        no_dot(monkeypatch, tmp_path)
+    drawing = parse_svg(draw_svg(MLP(2, [16, 16, 1], seed=0)).encode())
+    thin = [g for g in drawing.root.iter(f"{SVG}g") if g.get("class") == "edge thin"]
+    assert len(thin) == 256
+    paths = edge_paths(drawing)
+    # each line runs straight from the right side of a layer-1 box to the left side of a
+    # layer-2 box, across a gap wide enough for 256 lines to spread out
+    gaps = set()
+    for group in thin:
+        (x0, _), (x1, _) = paths[group.get("id") or ""][0], paths[group.get("id") or ""][-1]
+        gaps.add(round(x1 - x0))
+    assert len(gaps) == 1 and gaps.pop() >= 100
+
+
+def label_boxes(drawing: Drawing) -> list[tuple[float, float, float, float, float]]:
+    """Each arrow label's box (left, top, right, bottom, from its text's size) and how far the
+    box is from the nearest point of its own line (0 when the line touches it)."""
     paths = edge_paths(drawing)
     found = []
     for group in drawing.root.iter(f"{SVG}g"):
-        if group.get("class") != "edge":
+        if not (group.get("class") or "").startswith("edge"):
             continue
-        for _, x, y in text_places(group):
-            points = paths[group.get("id") or ""]
-            found.append(min(math.dist((x, y - 3), p) for p in points))
+        for text in group.iter(f"{SVG}text"):
+            words, x, y = "".join(text.itertext()), float(text.get("x", 0)), float(
+                text.get("y", 0))
+            width = 5.6 * len(words)
+            anchor = text.get("text-anchor", "middle")
+            left = {"start": x, "end": x - width}.get(anchor, x - width / 2)
+            box = (left, y - 9, left + width, y + 1)
+            found.append((*box, min(gap(box, p) for p in paths[group.get("id") or ""])))
     return found
 
 
-@pytest.mark.parametrize("engine", ["dot", pytest.param("grandalf", marks=pytest.mark.xfail(
-    strict=True, reason="issue 16: not fixed yet"))])
+def gap(box: tuple[float, float, float, float], point: tuple[float, float]) -> float:
+    """How far `point` is from the box."""
+    dx = max(box[0] - point[0], 0.0, point[0] - box[2])
+    dy = max(box[1] - point[1], 0.0, point[1] - box[3])
+    return math.hypot(dx, dy)
+
+
+def assert_weight_labels_sit_by_their_arrows(drawing: Drawing) -> None:
+    boxes = label_boxes(drawing)
+    assert len(boxes) == 3 * 4 + 4 * 2
+    assert max(box[4] for box in boxes) < 8, sorted(box[4] for box in boxes)
+    for i, a in enumerate(boxes):
+        for b in boxes[:i]:
+            overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+            assert min(overlap) <= 1, f"labels overlap: {a[:4]} and {b[:4]}"
+
+
+@pytest.mark.parametrize("engine", ["dot", "grandalf"])
 def test_weight_labels_sit_by_their_arrows(engine: str, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     if engine == "dot":
@@ -98,42 +151,28 @@ def test_weight_labels_sit_by_their_arrows(engine: str, tmp_path: Path,
     else:
         no_dot(monkeypatch, tmp_path)
     model = MLP(3, [4, 2], activation="tanh", seed=1)
-    drawing = parse_svg(draw_svg(model, show_weights=True).encode())
-    distances = label_distances(drawing)
-    assert len(distances) == 3 * 4 + 4 * 2
-    assert max(distances) < 12, sorted(distances)
+    assert_weight_labels_sit_by_their_arrows(
+        parse_svg(draw_svg(model, show_weights=True).encode()))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: not fixed yet")
 def test_weight_labels_sit_by_their_arrows_in_graphviz_output(dot: str) -> None:
     model = MLP(3, [4, 2], activation="tanh", seed=1)
-    distances = label_distances(render(draw(model, show_weights=True)))
-    assert len(distances) == 3 * 4 + 4 * 2
-    assert max(distances) < 12, sorted(distances)
+    assert_weight_labels_sit_by_their_arrows(render(draw(model, show_weights=True)))
 
 
 def cluster_titles_clear(drawing: Drawing) -> None:
     """No arrow passes through the title of a cluster."""
     paths = [p for points in edge_paths(drawing).values() for p in points]
-    for group in drawing.root.iter(f"{SVG}g"):
-        if group.get("class") != "cluster":
-            continue
-        for text, x, y in text_places(group):
-            if not text:
-                continue
-            width = 6.2 * len(text)
-            left = x - width / 2 if "middle" in ET_anchor(group) else x
-            hits = [p for p in paths if left - 2 <= p[0] <= left + width + 2
-                    and y - 12 <= p[1] <= y + 3]
-            assert not hits, f"arrows cross the title {text!r} at {hits[:3]}"
+    titles = cluster_titles(drawing)
+    assert titles
+    for text, x, y, anchor in titles:
+        width = text_width(text)  # Helvetica's widths, the font both renderers ask for
+        left = {"middle": x - width / 2, "end": x - width}.get(anchor, x)
+        hits = [p for p in paths if left - 2 <= p[0] <= left + width + 2
+                and y - 12 <= p[1] <= y + 3]
+        assert not hits, f"arrows cross the title {text!r} at {hits[:3]}"
 
 
-def ET_anchor(group: object) -> str:  # noqa: N802
-    texts = list(group.iter(f"{SVG}text"))  # type: ignore[attr-defined]
-    return str(texts[0].get("text-anchor", "start")) if texts else "start"
-
-
-@pytest.mark.xfail(strict=True, reason="issue 16: not fixed yet")
 @pytest.mark.parametrize("engine", ["dot", "grandalf"])
 def test_layer_titles_are_not_covered_by_arrows(engine: str, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
