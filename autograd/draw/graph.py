@@ -172,9 +172,9 @@ class _Builder:
 
     def _op_box(self, node: Value, cluster: str | None) -> str:
         op_id = f"op{self.index[node]}"
-        self.scene.boxes.append(Box(op_id, [[Cell(op_text(node.op))]], shape="ellipse",
-                                    fill=OP_FILL, cluster=cluster, strong=self._on_path(node),
-                                    tooltip=node.op))
+        text = op_text(node, self.options.number)
+        self.scene.boxes.append(Box(op_id, [[Cell(text)]], shape="ellipse", fill=OP_FILL,
+                                    cluster=cluster, strong=self._on_path(node), tooltip=node.op))
         self._arrow(op_id, f"v{self.index[node]}", self._on_path(node))
         return op_id
 
