@@ -68,9 +68,11 @@ def one_sample(sizes: list[int]) -> tuple[Value, MLP]:
 
 def one_sample_picture() -> str:
     """The README's picture of one sample through MLP(2, [2, 1]): neurons boxed, z and a named,
-    local derivatives on the arrows; drawn top to bottom so it stays a page wide."""
+    each grad of a z also its δ; top to bottom, layer 2 below layer 1, so it stays a page wide
+    (the local derivatives on every arrow would make it twice as wide: graph_show_local.svg and
+    the step-through page show them)."""
     sample, model = one_sample([2, 2, 1])
-    return draw_network_svg(sample, model=model, show_local=True, rankdir="TB")
+    return draw_network_svg(sample, model=model, rankdir="TB")
 
 
 def main(folder: Path) -> None:

@@ -14,7 +14,7 @@ import itertools
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from autograd.draw.layout import DOT_RANKSEP
+from autograd.draw.layout import DOT_RANKSEP, split_orders
 from autograd.draw.scene import Box, Cell, Scene
 from autograd.draw.style import EDGE, FAINT, FONT, GROUP_BORDER, GROUP_FILL, HIGHLIGHT
 
@@ -41,7 +41,7 @@ def to_digraph(scene: Scene) -> graphviz.Digraph:
     graph = require_graphviz().Digraph(scene.name)
     room = max([arrow.room / 72 for arrow in scene.arrows] + [DOT_RANKSEP])
     graph.attr(rankdir=scene.options.rankdir, fontname=FONT, nodesep="0.25",
-               ranksep=f"{room:.2f}", remincross="false")
+               ranksep=f"{room:.2f}", remincross="false", newrank="true")
     graph.attr("node", fontname=FONT, fontsize="11")
     graph.attr("edge", fontname=FONT, fontsize="10", color=EDGE, arrowsize="0.7")
     children: dict[str | None, list[str]] = {}
@@ -51,22 +51,20 @@ def to_digraph(scene: Scene) -> graphviz.Digraph:
     for box in scene.boxes:
         members.setdefault(box.cluster, []).append(box)
     clusters = {cluster.id: cluster for cluster in scene.clusters}
-    ordered = {box_id for chain in scene.orders for box_id in chain}
     side = _title_sides(scene)
+    local, spanning = split_orders(scene)
+
+    def rank_chain(target: Any, chain: list[str]) -> None:
+        with target.subgraph() as rank:
+            rank.attr(rank="same")
+            for first, second in _flat_pairs(chain, scene.options.rankdir):
+                rank.edge(first, second, style="invis")
 
     def fill(target: Any, cluster_id: str | None) -> None:
         for box in members.get(cluster_id, []):
-            if box.id not in ordered:
-                target.node(box.id, **node_attributes(box))
-        for chain in scene.orders:
-            inside = [box for box in members.get(cluster_id, []) if box.id in chain]
-            if inside:
-                with target.subgraph() as rank:
-                    rank.attr(rank="same")
-                    for box in inside:
-                        rank.node(box.id, **node_attributes(box))
-                    for first, second in _flat_pairs(chain, scene.options.rankdir):
-                        rank.edge(first, second, style="invis")
+            target.node(box.id, **node_attributes(box))
+        for chain in local.get(cluster_id, []):
+            rank_chain(target, chain)
         for child in children.get(cluster_id, []):
             with target.subgraph(name=child) as sub:
                 cluster = clusters[child]
@@ -79,6 +77,8 @@ def to_digraph(scene: Scene) -> graphviz.Digraph:
                 fill(sub, child)
 
     fill(graph, None)
+    for chain in spanning:  # once every box is in its cluster
+        rank_chain(graph, chain)
     for arrow in scene.arrows:
         if not arrow.visible:
             graph.edge(arrow.tail, arrow.head, style="invis")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from autograd.backward import last_backward_root, topological_order
 from autograd.draw.crowds import thin_crowds
-from autograd.draw.groups import Group, check_groups, owners
+from autograd.draw.groups import Group, check_groups, owners, stack_within
 from autograd.draw.paths import Paths, caption, find_paths, local_name, quoted
 from autograd.draw.scene import Arrow, Box, Cell, Cluster, Scene
 from autograd.draw.style import (
@@ -165,9 +165,11 @@ class _Builder:
         if self.options.show_grad:
             second = self.hooks.grad_names.get(node)
             row.append(self._grad_cell(node, f"grad {second} = " if second else "grad "))
+        across = self.options.rankdir in ("LR", "RL")  # else label, data, grad one per line
         self.scene.boxes.append(Box(
-            f"v{self.index[node]}", [row], fill=KINDS[kind][0], cluster=cluster,
-            strong=self._on_path(node), thick=kind == "output",
+            f"v{self.index[node]}", [row] if across else [[cell] for cell in row],
+            fill=KINDS[kind][0], cluster=cluster, strong=self._on_path(node),
+            thick=kind == "output",
         ))
 
     def _op_box(self, node: Value, cluster: str | None) -> str:
@@ -213,6 +215,8 @@ class _Builder:
 
     def expanded(self) -> None:
         """Every Value and op; a group's members inside a box titled with its name."""
+        for listed in self.hooks.groups:  # the boxes in the groups' order
+            self._group_cluster(listed, False)
         for node in self.order:
             group = self.group_of.get(node)
             cluster = None if group is None else self._group_cluster(group, False)
@@ -224,6 +228,28 @@ class _Builder:
             if node.parents:
                 op_id = f"op{self.index[node]}"
                 self.result.units.append(([op_id, f"v{self.index[node]}"], [node]))
+        self._leaf_orders()
+        stack_within(self.scene)
+
+    def _leaf_orders(self) -> None:
+        """Leaves side by side in one rank: for each `within`, the leaves outside every group that
+        its groups' first ops take (inputs they share), then each group's own, in the groups'
+        order and in the order the group's first op takes them."""
+        shared: dict[str, list[Value]] = {}
+        own: dict[str, list[Value]] = {}
+        for group in self.hooks.groups:
+            members = set(group.members)
+            ops = [node for node in self.order if node in members and node.parents]
+            for leaf in ops[0].parents if ops else ():
+                if not leaf.parents and leaf in members:
+                    own.setdefault(group.within, []).append(leaf)
+                elif not leaf.parents and leaf not in self.group_of:
+                    shared.setdefault(group.within, []).append(leaf)
+        for within, leaves in own.items():
+            chain = [f"v{self.index[leaf]}" for leaf in
+                     dict.fromkeys([*shared.get(within, []), *leaves])]
+            if len(chain) > 1:
+                self.scene.orders.append(chain)
 
     def collapsed(self) -> None:
         """Each group as one box showing its `shown` members; its other members are hidden."""

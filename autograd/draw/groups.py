@@ -4,13 +4,17 @@
 title), its members (interior nodes and leaves alike), the members its box still shows when it is
 collapsed (`shown`, e.g. a weighted sum and what it feeds), a line saying what it computes
 (`summary`), and optionally the title of a larger box drawn around it and its siblings (`within`).
+Larger boxes follow one another: one that uses the results of the box before it is drawn wholly
+after it, its leaves too (`stack_within`), so a chain of them reads as a chain.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from autograd.draw.scene import Arrow, Scene
 from autograd.value import Value
 
 
@@ -91,6 +95,32 @@ def backward_units(
     return result
 
 
+def stack_within(scene: Scene) -> None:
+    """Invisible arrows that put each larger box (a top-level "outer" cluster) after the one
+    before it, when it uses that one's results: from each box that sends an arrow out of the
+    first to each box of the second that no arrow enters (its leaves, which a layout would
+    otherwise rank beside the first box's last ones)."""
+    parents = {cluster.id: cluster.parent for cluster in scene.clusters}
+    outer = [c.id for c in scene.clusters if c.style == "outer" and c.parent is None]
+    members: dict[str, set[str]] = {cluster: set() for cluster in outer}
+    for box in scene.boxes:
+        cluster = box.cluster
+        while cluster is not None and parents.get(cluster) is not None:
+            cluster = parents[cluster]
+        if cluster in members:
+            members[cluster].add(box.id)
+    entered = {arrow.head for arrow in scene.arrows}
+    for first, second in itertools.pairwise(outer):
+        before, after = members[first], members[second]
+        exits = sorted({a.tail for a in scene.arrows if a.tail in before and a.head not in before})
+        if not any(a.tail in before and a.head in after for a in scene.arrows):
+            continue
+        for head in sorted(after - entered):
+            for tail in exits:
+                scene.arrows.append(Arrow(f"after{len(scene.arrows)}", tail, head,
+                                          visible=False))
+
+
 def check_groups(groups: Sequence[Group]) -> None:
     """Group names must be unique: they title the boxes and name the clusters."""
     seen: set[str] = set()
@@ -100,4 +130,4 @@ def check_groups(groups: Sequence[Group]) -> None:
         seen.add(group.name)
 
 
-__all__ = ["Group", "backward_units", "check_groups", "owners"]
+__all__ = ["Group", "backward_units", "check_groups", "owners", "stack_within"]

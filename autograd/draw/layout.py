@@ -75,6 +75,21 @@ def layout(scene: Scene, engine: str = "auto") -> Layout:
     return found
 
 
+def split_orders(scene: Scene) -> tuple[dict[str | None, list[list[str]]], list[list[str]]]:
+    """`Scene.orders` for dot: the chains within one cluster, by cluster (dot is told them inside
+    it), and the chains across clusters (told at the top, which `newrank` allows)."""
+    cluster_of = {box.id: box.cluster for box in scene.boxes}
+    local: dict[str | None, list[list[str]]] = {}
+    spanning = []
+    for chain in scene.orders:
+        homes = {cluster_of[box_id] for box_id in chain}
+        if len(homes) == 1:
+            local.setdefault(homes.pop(), []).append(chain)
+        elif chain:
+            spanning.append(chain)
+    return local, spanning
+
+
 def arrows_to_place(scene: Scene) -> list[Arrow]:
     """The arrows a layout engine is given: every arrow, but of a crowd's thin ones only one into
     each box and one out of each. Their routes are not the engine's (they are drawn straight), so
@@ -124,22 +139,25 @@ def dot_layout(scene: Scene) -> Layout:
         inside.setdefault(box.cluster, []).append(box.id)
     sizes = {box.id: cells(box)[:2] for box in scene.boxes}
 
-    def emit(cluster_id: str | None, depth: int) -> None:
+    local, spanning = split_orders(scene)
+
+    def rank_chain(chain: list[str]) -> str:
+        pairs = " ".join(f"{_q(a)} -> {_q(b)} [style=invis];"
+                         for a, b in _flat_pairs(chain, scene.options.rankdir))
+        return "{ rank=same; " + pairs + " }"
+
+    def emit(cluster_id: str | None) -> None:
         for box_id in inside.get(cluster_id, []):
             w, h = sizes[box_id]
             lines.append(f'{_q(box_id)} [width={w / 72:.4f}, height={h / 72:.4f}];')
-        for chain in scene.orders:
-            ids = [b for b in chain if b in set(inside.get(cluster_id, []))]
-            if ids:
-                pairs = " ".join(f"{_q(a)} -> {_q(b)} [style=invis];"
-                                 for a, b in _flat_pairs(ids, scene.options.rankdir))
-                lines.append("{ rank=same; " + pairs + " }")
+        lines.extend(rank_chain(chain) for chain in local.get(cluster_id, []))
         for child in children.get(cluster_id, []):
             lines.append(f'subgraph {_q(child)} {{ label={_q(labels[child])}; labeljust=l;')
-            emit(child, depth + 1)
+            emit(child)
             lines.append("}")
 
-    emit(None, 0)
+    emit(None)
+    lines.extend(rank_chain(chain) for chain in spanning)  # once every box is in its cluster
     for arrow in arrows_to_place(scene):
         attrs = [f"id={_q(arrow.id)}" if arrow.visible else "style=invis"]
         if arrow.label and not arrow.straight:  # a straight arrow's label is placed later
@@ -217,4 +235,5 @@ __all__ = [
     "label_size",
     "layout",
     "minimum_length",
+    "split_orders",
 ]

@@ -27,6 +27,7 @@ from autograd.draw.layout import (
     label_size,
 )
 from autograd.draw.measure import FONT_SIZE, LINE, cells, text_width
+from autograd.draw.ranks import keep_apart, keep_together, make_room
 from autograd.draw.scene import Scene
 
 ARROWHEAD = 7.0
@@ -104,9 +105,11 @@ def grandalf_layout(scene: Scene) -> Layout:
         for _ in range(2):
             for _ in sugiyama.ordering_step():
                 pass
-        _keep_together(sugiyama, chains, scene.orders)
+        ranks = sugiyama.layers
+        keep_together(sugiyama, ranks, chains, scene.orders, [c.id for c in scene.clusters])
         sugiyama.setxy()
-        _make_room(sugiyama, scene, vertices)
+        keep_apart(ranks, chains, [(c.id, c.parent) for c in scene.clusters])
+        make_room(ranks, scene, vertices, chains, across)
         sugiyama.draw_edges()
         low = min(v.view.xy[0] - v.view.w / 2 for v in component.sV)
         high = max(v.view.xy[0] + v.view.w / 2 for v in component.sV)
@@ -117,26 +120,6 @@ def grandalf_layout(scene: Scene) -> Layout:
             edge.view.points = [(x - low + offset, y) for x, y in edge.view.points]
         offset += high - low + 3 * BOX_GAP
     return _to_layout(scene, vertices, edges, legs, sizes, across, room)
-
-
-def _make_room(sugiyama: Any, scene: Scene, vertices: dict[str, Any]) -> None:
-    """Move ranks apart where an arrow asks for more `room` than the gap between its two ranks."""
-    rank = {vertex: sugiyama.grx[vertex].rank for members in sugiyama.layers
-            for vertex in members}
-    extra: dict[int, float] = {}
-    for arrow in scene.arrows:
-        tail, head = vertices[arrow.tail], vertices[arrow.head]
-        if arrow.room > RANK_GAP and tail in rank and head in rank:
-            first = min(rank[tail], rank[head])
-            extra[first] = max(extra.get(first, 0.0), arrow.room - RANK_GAP)
-    if not extra:
-        return
-    shift = 0.0
-    for number, members in enumerate(sugiyama.layers):
-        for vertex in members:
-            x, y = vertex.view.xy
-            vertex.view.xy = (x, y + shift)
-        shift += extra.get(number, 0.0)
 
 
 def _cluster_chains(scene: Scene) -> dict[str, list[str]]:
@@ -151,34 +134,6 @@ def _cluster_chains(scene: Scene) -> dict[str, list[str]]:
             cluster = parents.get(cluster)
         chains[box.id] = chain
     return chains
-
-
-def _keep_together(sugiyama: Any, chains: dict[str, list[str]], orders: list[list[str]]) -> None:
-    """Reorder each rank so a cluster's boxes are neighbours, and ordered boxes keep their order.
-
-    Stable sort by where each box's clusters first appear in the rank: the crossing-cutting order
-    is kept as far as the clusters allow.
-    """
-    place = {box_id: i for chain in orders for i, box_id in enumerate(chain)}
-    for rank in sugiyama.layers:
-        first: dict[tuple[str, ...], int] = {}
-        keys: list[tuple[int, int, int]] = []
-        members = [tuple(chains.get(getattr(v, "data", None) or "", [])) for v in rank]
-        for position, chain in enumerate(members):
-            for depth in (1, 2):
-                if len(chain) >= depth:
-                    first.setdefault(chain[:depth], position)
-        for position, chain in enumerate(members):
-            outer = first[chain[:1]] if chain else position
-            inner = first[chain[:2]] if len(chain) >= 2 else outer
-            keys.append((outer, inner, position))
-        ordered = [rank[i] for i in sorted(range(len(rank)), key=keys.__getitem__)]
-        fixed = [i for i, v in enumerate(ordered) if getattr(v, "data", None) in place]
-        wanted = sorted((ordered[i] for i in fixed), key=lambda v: place[v.data])
-        for i, vertex in zip(fixed, wanted):
-            ordered[i] = vertex
-        rank[:] = ordered
-        rank.setup(sugiyama)
 
 
 def _to_layout(
@@ -232,6 +187,8 @@ def _to_layout(
         route = Route(points, False, tip)
         if label is not None:
             route.label, route.anchor = _text_beside(label, arrow.label, across)
+        elif len(points) > 2:  # bent around other ranks' boxes: a smooth curve through the bends
+            route = Route(_smooth(points), True, tip)
         result.routes[arrow.id] = route
     _cluster_boxes(scene, result, room)
     right = max([x + w / 2 for x, _, w, _ in result.boxes.values()]
@@ -240,6 +197,18 @@ def _to_layout(
                  + [y + h for _, y, _, h in result.clusters.values()])
     result.width, result.height = right + MARGIN, bottom + MARGIN
     return result
+
+
+def _smooth(points: list[Point]) -> list[Point]:
+    """The cubic Bézier curve through `points` (Catmull-Rom): the start, then two control points
+    and the next point for each piece."""
+    ends = [points[0], *points, points[-1]]
+    curve = [points[0]]
+    for i in range(1, len(ends) - 2):
+        before, start, end, after = ends[i - 1], ends[i], ends[i + 1], ends[i + 2]
+        curve += [(start[0] + (end[0] - before[0]) / 6, start[1] + (end[1] - before[1]) / 6),
+                  (end[0] - (after[0] - start[0]) / 6, end[1] - (after[1] - start[1]) / 6), end]
+    return curve
 
 
 def _beside(centre: Point | None, text: str, across: bool) -> list[Point]:

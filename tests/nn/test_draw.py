@@ -237,12 +237,18 @@ def test_collapsed_neurons_keep_their_order(dot: str) -> None:
         assert heights == sorted(heights)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: not fixed yet")
 def test_the_one_sample_diagram_fits_a_readme(dot: str) -> None:
     from examples.diagrams import one_sample_picture
 
+    drawing = parse_svg(one_sample_picture().encode())
     width = svg_width(one_sample_picture())
     assert width <= 1100, f"{width:.0f} px wide"
+    # layer 2 lies wholly below layer 1, and the neurons of a layer keep their order
+    boxes = {c.get("id"): c.find(f"{SVG}rect") for c in drawing.root.iter(f"{SVG}g")
+             if c.get("class") == "cluster"}
+    second, first = (float(boxes[c].get("y", 0)) for c in ("cluster_layer_2", "cluster_layer_1"))
+    assert second > first + float(boxes["cluster_layer_1"].get("height", 0)) - 1
+    assert float(boxes["cluster_L1_N0"].get("x", 0)) < float(boxes["cluster_L1_N1"].get("x", 0))
 
 
 def test_the_output_of_a_network_has_no_delta() -> None:
