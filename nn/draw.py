@@ -290,10 +290,14 @@ def draw_svg(what: object, *, model: object = None, show_weights: bool = False,
     return scene_svg(architecture_scene(what, show_weights=show_weights, **options), engine)
 
 
-def step_through(root: Value, *, model: object = None, **options: Any) -> StepThrough:
-    """`autograd.draw.step_through` with a model's neurons boxed and named."""
+def step_through(root: Value, *, model: object = None, by_layer: bool = False,
+                 **options: Any) -> StepThrough:
+    """`autograd.draw.step_through` with a model's neurons boxed and named. A graph too big to
+    draw node by node is drawn a neuron a box, and stepped a neuron at a time, or with
+    `by_layer=True` a whole layer at a time (backpropagation's order: the deltas of a layer all
+    at once, from those of the layer above)."""
     hooks = graph_hooks(model, root) if model is not None else {}
-    return _step_through(root, **hooks, **options)
+    return _step_through(root, **hooks, by_within=by_layer, **options)
 
 
 def mimebundle(model: object) -> dict[str, Any]:

@@ -73,9 +73,12 @@ def graph_scene(
     hooks: Hooks,
     highlight: Value | str | None = None,
     grads: Mapping[Value, float] | None = None,
+    by_within: bool = False,
 ) -> GraphScene:
     """The scene of `root`'s graph. `grads`, when given, are the gradients to show (d root/d v,
-    computed by the caller) instead of the `.grad` that the latest backward() left."""
+    computed by the caller) instead of the `.grad` that the latest backward() left. `by_within`:
+    when groups are drawn as boxes, the groups of one `within` make one unit of backward, not
+    one each."""
     check_groups(hooks.groups)
     order = topological_order(root)
     group_of = owners(hooks.groups)
@@ -93,7 +96,7 @@ def graph_scene(
     if highlight is not None:
         builder.highlight(_find(highlight, order))
     if collapse:
-        builder.collapsed()
+        builder.collapsed(by_within)
     else:
         builder.expanded()
     return builder.finish()
@@ -251,8 +254,9 @@ class _Builder:
             if len(chain) > 1:
                 self.scene.orders.append(chain)
 
-    def collapsed(self) -> None:
-        """Each group as one box showing its `shown` members; its other members are hidden."""
+    def collapsed(self, by_within: bool = False) -> None:
+        """Each group as one box showing its `shown` members; its other members are hidden.
+        Each box is a unit of backward, or (`by_within`) all the boxes of one `within` are."""
         from autograd.draw.groups import backward_units
 
         boxes: dict[Group, str] = {}
@@ -275,7 +279,10 @@ class _Builder:
         self.scene.orders += [ids for ids in by_cluster.values() if len(ids) > 1]
         for node in self.order:
             owner = self.group_of.get(node)
-            self.result.unit_of[node] = boxes[owner] if owner else f"op{self.index[node]}"
+            if owner is not None and by_within and owner.within:
+                self.result.unit_of[node] = "within:" + owner.within
+            else:
+                self.result.unit_of[node] = boxes[owner] if owner else f"op{self.index[node]}"
         seen: dict[tuple[str, str], str] = {}
         for node in self.order:
             member_of = self.group_of.get(node)
@@ -300,7 +307,10 @@ class _Builder:
                 self.result.carried.setdefault(arrow, []).append((node, position))
         units = backward_units(self.order, self.result.unit_of)
         for unit, nodes in units:
-            drawn = [unit] if unit.startswith("group") else [unit, "v" + unit[2:]]
+            if unit.startswith("within:"):
+                drawn = [box for group, box in boxes.items() if "within:" + group.within == unit]
+            else:
+                drawn = [unit] if unit.startswith("group") else [unit, "v" + unit[2:]]
             self.result.units.append((drawn, nodes))
         self.result.collapsed = True
         self.scene.legend.append(("", (

@@ -27,6 +27,7 @@ class Cell:
     prefix: str = ""  # written before the text, not part of it: "grad " before a grad's number
     grad_id: str = ""  # for a "grad" cell: the id `step_through` updates it by
     grad_of: str = ""  # for a "grad" cell: the label of the Value it is the gradient of
+    room: str = ""  # the longest text the cell will show (a page changes it): sized for that
 
 
 @dataclass

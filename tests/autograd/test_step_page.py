@@ -7,7 +7,6 @@ CHAINRULE_REQUIRE_BROWSER=1 (CI).
 from __future__ import annotations
 
 import math
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,30 +16,15 @@ import pytest
 from autograd import Value
 from autograd.backward import topological_order
 from autograd.draw.step import step_through
-from tests.conftest import require_browser
+from tests.browser import headless_chromium
 
 DASH = "—"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium, driver_path = require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="chainrule-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 f"--user-data-dir={profile}", "--window-size=1400,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
+    with headless_chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def seed_neuron() -> tuple[Value, list[Value]]:
@@ -73,6 +57,10 @@ def grads_shown(driver: Any) -> dict[str, str]:
         "return found;"))
 
 
+def page_steps(root: Value) -> range:
+    return range(sum(1 for node in topological_order(root) if node.parents))
+
+
 def click(driver: Any, button: str) -> None:
     driver.find_element("id", button).click()
 
@@ -96,7 +84,7 @@ def test_the_page_steps_backward_to_the_gradients(
     ops = sum(1 for node in topological_order(root) if node.parents)
     clicks = 0
     states = [start]
-    while browser.find_element("id", "next").is_enabled():
+    while browser.find_element("id", "next").is_enabled() and clicks <= ops:
         click(browser, "next")
         clicks += 1
         states.append(grads_shown(browser))
@@ -112,6 +100,19 @@ def test_the_page_steps_backward_to_the_gradients(
     click(browser, "end")
     assert grads_shown(browser) == final
     assert browser.get_log("browser") == []
+    assert overflowing_cells(browser) == []
+
+
+def overflowing_cells(driver: Any) -> list[str]:
+    """The grad cells whose text, as the browser sets it, runs past the cell's rectangle."""
+    return list(driver.execute_script(
+        "const bad = [];"
+        "for (const t of document.querySelectorAll('tspan.grad')) {"
+        "  const text = t.parentNode, cell = text.previousElementSibling;"
+        "  const box = text.getBBox(), x = cell.x.baseVal.value, w = cell.width.baseVal.value;"
+        "  if (box.x < x || box.x + box.width > x + w) bad.push(text.textContent);"
+        "}"
+        "return bad;"))
 
 
 def test_the_shared_node_adds_both_contributions(browser: Any, tmp_path: Path) -> None:
@@ -120,7 +121,7 @@ def test_the_shared_node_adds_both_contributions(browser: Any, tmp_path: Path) -
     step_through(root).save(page)
     browser.get(page.as_uri())
     panel = []
-    while browser.find_element("id", "next").is_enabled():
+    for _ in page_steps(root):
         click(browser, "next")
         panel.append(browser.find_element("id", "rule").text)
     text = "\n".join(panel)

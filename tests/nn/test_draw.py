@@ -285,3 +285,107 @@ def test_drawing_something_else_says_what_it_takes() -> None:
         draw_svg(3.0)
     with pytest.raises(TypeError, match=r"a neuron needs \.w"):
         draw_svg(type("Odd", (), {"neurons": [Value(1.0)]})())
+
+
+# --- a sample through the digits network -------------------------------------------------------
+
+
+def digits_sample() -> tuple[Value, MLP]:
+    """The cost of the first digit through MLP(64, [30, 10]) with linear outputs (logits)."""
+    from nn.data import load_digits, one_hot
+
+    images, labels = load_digits()
+    model = MLP(64, [30, 10], activation="tanh", output_activation="linear", seed=0)
+    target = one_hot([labels[0]], 10)[0]
+    return sample_graph(model, images[0], target, loss="cross_entropy"), model
+
+
+def shown_grads(svg: str, names: dict[Value, str]) -> dict[Value, str]:
+    """Each grad cell of a drawing (its element id), by the Value it is the gradient of: read
+    from its row's words, "dC/dz[2][3] = δ[2][3] = " in a neuron's box, else the box's title."""
+    by_name = {name: value for value, name in names.items()}
+    found = {}
+    for group in parse_svg(svg.encode()).root.iter(f"{SVG}g"):
+        if group.get("class") != "node":
+            continue
+        texts = list(group.iter(f"{SVG}text"))
+        for text in texts:
+            for cell in text.iter(f"{SVG}tspan"):
+                prefix = text.text or ""
+                name = (prefix[len("dC/d"):].split(" =")[0] if prefix.startswith("dC/d")
+                        else "".join(texts[0].itertext()))
+                if name in by_name:
+                    found[by_name[name]] = cell.get("id", "")
+    return found
+
+
+def test_a_digits_sample_is_drawn_a_neuron_a_box_its_crowds_faint(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    no_dot(monkeypatch, tmp_path)
+    cost, model = digits_sample()
+    drawing = parse_svg(draw_svg(cost, model=model).encode())
+    titles = [texts[0] for texts in drawing.nodes.values() if texts]
+    assert sorted(t for t in titles if re.fullmatch(r"L\d\.N\d+", t)) == sorted(
+        [f"L1.N{j}" for j in range(30)] + [f"L2.N{j}" for j in range(10)])
+    assert sum(1 for t in titles if re.fullmatch(r"x\[\d+\]", t)) == 64
+    thin = [g for g in drawing.root.iter(f"{SVG}g") if g.get("class") == "edge thin"]
+    assert len(thin) == 64 * 30 + 30 * 10  # every input and every weight, faint
+    assert not any(list(g.iter(f"{SVG}text")) for g in thin)  # no label on a faint line
+
+
+def test_a_digits_sample_steps_layer_by_layer_to_autograds_gradients() -> None:
+    cost, model = digits_sample()
+    by_neuron = step_through(cost, model=model, engine="grandalf")
+    page = step_through(cost, model=model, engine="grandalf", by_layer=True)
+    neuron_steps = [s for s in by_neuron.steps if s.boxes[0].startswith("group")]
+    layer_steps = [s for s in page.steps if s.boxes[0].startswith("group")]
+    assert len(neuron_steps) == 10 + 30
+    assert [len(s.boxes) for s in layer_steps] == [10, 30]  # the output layer first
+    assert len(page.steps) == len(by_neuron.steps) - 40 + 2
+    assert len(layer_steps[1].lit) == 64 * 30  # every input's arrow lights up, without numbers
+    assert not set(layer_steps[1].lit) & set(layer_steps[1].arrows)
+    assert len(layer_steps[1].panel) <= 2 * 10  # delta lines, then dC/dx lines, each capped
+    assert "… and 21 more like these" in layer_steps[1].panel
+    cost.backward()
+    cells = shown_grads(page.svg, graph_hooks(model, cost)["names"])
+    assert len(cells) == 64 + 30 * 2 + 10  # every x, every a and z of layer 1, every z of layer 2
+    for steps in (page.steps, by_neuron.steps):
+        final = dict(page.initial)
+        for step in steps:
+            final.update(step.cells)
+        for value, cell in cells.items():
+            assert float(final[cell]) == pytest.approx(value.grad, rel=5e-4, abs=1e-12), value
+
+
+def test_a_digits_page_in_a_browser_shows_each_step_and_ends_at_the_gradients(
+    tmp_path: Path
+) -> None:
+    from tests.browser import headless_chromium
+
+    cost, model = digits_sample()
+    page = step_through(cost, model=model, by_layer=True)
+    path = page.save(tmp_path / "digits.html")
+    cost.backward()
+    with headless_chromium(1200, 800) as browser:
+        browser.get(path.as_uri())
+        assert browser.get_log("browser") == []
+        for number, step in enumerate(page.steps, 1):
+            browser.find_element("id", "next").click()
+            # what the step lit is scrolled into the diagram's view
+            seen = browser.execute_script(
+                "const box = document.getElementById(arguments[0]).getBoundingClientRect();"
+                "const view = document.getElementById('diagram').getBoundingClientRect();"
+                "return box.bottom > view.top && box.top < view.bottom"
+                " && box.right > view.left && box.left < view.right;", step.boxes[0])
+            assert seen, f"step {number}: {step.boxes[0]} is out of view"
+        lit = browser.execute_script(
+            "return document.querySelectorAll('svg .edge.thin.current').length")
+        assert lit == 64 * 30
+        shown = browser.execute_script(
+            "const found = {};"
+            "for (const e of document.querySelectorAll('tspan.grad')) found[e.id] = e.textContent;"
+            "return found;")
+        assert browser.get_log("browser") == []
+    for value, cell in shown_grads(page.svg, graph_hooks(model, cost)["names"]).items():
+        assert float(shown[cell]) == pytest.approx(value.grad, rel=5e-4, abs=1e-12)
