@@ -92,6 +92,24 @@ def test_op_text_sets_symbols_apart_from_numbers_in_the_diagrams_format() -> Non
     assert op_text(dash(a, 3.0), number) == "my-op 3" and op_text(a, number) == ""
 
 
+def test_a_users_op_draws_like_a_built_in_one(dot: str) -> None:
+    sin = define_op("sin", math.sin, lambda x, out: (cos(x),))
+    cos = define_op("cos", math.cos, lambda x, out: (-sin(x),))
+    x = Value(0.7, "x")
+    out = sin(x * 2.0) * cos(x)
+    out.label = "out"
+    out.backward()
+    for drawing in (render(draw(out, show_local=True)),
+                    parse_svg(draw_svg(out, show_local=True, engine="grandalf").encode())):
+        assert ops_of(drawing.nodes) == ["cos", "sin", "×", "× 2"]
+        labels = [edge[2] for edge in drawing.edges if edge[2]]
+        assert f"dv2/dv1 = {math.cos(1.4):.4g}" in labels  # sin's derivative, as it recorded
+        assert f"dv3/dx = {-math.sin(0.7):.4g}" in labels  # cos's
+        assert f"grad {x.grad:.4g}" in drawing.nodes["v0"]  # x used twice: two paths, one sum
+    assert x.grad == pytest.approx(2 * math.cos(1.4) * math.cos(0.7)
+                                   - math.sin(1.4) * math.sin(0.7), rel=1e-14)
+
+
 def test_highlight_draws_every_path_bold_and_sums_their_products(dot: str) -> None:
     a, b = Value(2.0, "a"), Value(-3.0, "b")
     x = a * b

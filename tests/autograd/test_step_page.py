@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from autograd import Value
+from autograd import Value, define_op
 from autograd.backward import topological_order
 from autograd.draw.step import step_through
 from tests.browser import headless_chromium
@@ -49,6 +49,21 @@ def shared_node() -> tuple[Value, list[Value]]:
     return out, [x, y, u, out]
 
 
+# An op of the user's own, made by define_op like every built-in one (test_define_op.py).
+sin = define_op("sin", math.sin, lambda x, out: (cos(x),))
+cos = define_op("cos", math.cos, lambda x, out: (-sin(x),))
+
+
+def user_ops() -> tuple[Value, list[Value]]:
+    """f = sin(x y) cos(x) + 2: a user's ops, one with a number folded in, x used twice."""
+    x, y = Value(0.7, "x"), Value(-1.3, "y")
+    s = sin(x * y)
+    s.label = "s"
+    f = s * cos(x) + 2.0
+    f.label = "f"
+    return f, [x, y, s, f]
+
+
 def grads_shown(driver: Any) -> dict[str, str]:
     return dict(driver.execute_script(
         "const found = {};"
@@ -65,7 +80,8 @@ def click(driver: Any, button: str) -> None:
     driver.find_element("id", button).click()
 
 
-@pytest.mark.parametrize("example", [seed_neuron, shared_node], ids=["seed neuron", "shared"])
+@pytest.mark.parametrize("example", [seed_neuron, shared_node, user_ops],
+                         ids=["seed neuron", "shared", "define_op"])
 def test_the_page_steps_backward_to_the_gradients(
     browser: Any, example: Any, tmp_path: Path
 ) -> None:
