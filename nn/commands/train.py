@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass
 
 from nn.commands.options import add_activations, add_loss, add_seed, layer_sizes
+from nn.commands.sample_page import add_html_option, write_sample_page
 from nn.data import Dataset, make_division, make_moons, make_xor, train_test_split
 from nn.layers import MLP
 from nn.optim import SGD, Adam, Optimizer
@@ -94,6 +95,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--no-progress", action="store_true",
                         help="hide the progress bar (shown only when stderr is a terminal "
                         "and tqdm is installed)")
+    add_html_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -134,6 +136,9 @@ def _train(args: argparse.Namespace) -> int:
     print(f"{model}: {len(model.parameters())} parameters")
     print(f"loss {loss}, {type(optimizer).__name__} lr {optimizer.lr}, {epochs} epochs, "
           f"batch size {batch_size or len(X_train)}")
+    if args.html and not write_sample_page(args.html, model, X_train[0], y_train[0], loss,
+                                           args.dataset):
+        return 1
     history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=epochs,
                   batch_size=batch_size, X_test=X_test, y_test=y_test, metric=task.metric,
                   seed=args.seed, progress=not args.no_progress and sys.stderr.isatty())
