@@ -46,7 +46,7 @@
     }
     if (k > 0) {  // bring what this step lit into view
       const first = byId(data.steps[k - 1].boxes[0]);
-      if (first) first.scrollIntoView({block: "nearest", inline: "nearest"});
+      if (first) first.scrollIntoView({block: "center", inline: "center"});
     }
     const rule = byId("rule");
     rule.replaceChildren(...(k === 0 ? data.intro : data.steps[k - 1].panel).map(paragraph));

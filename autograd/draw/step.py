@@ -61,9 +61,11 @@ class StepThrough:
     """The page: `.html()` is its text, `.save(path)` writes it; Jupyter shows it inline."""
 
     def __init__(self, svg: str, initial: dict[str, str], labels: dict[str, str],
-                 steps: list[Step], title: str, intro: list[str]) -> None:
+                 steps: list[Step], title: str, intro: list[str],
+                 legend: Sequence[tuple[str, str]] = ()) -> None:
         self.svg, self.initial, self.labels = svg, initial, labels
         self.steps, self.title, self.intro = steps, title, intro
+        self.legend = list(legend)  # (colour or "", text): the key, shown in the side panel
 
     def html(self) -> str:
         """The whole page: the diagram, the panel, the buttons, and the script that steps."""
@@ -92,10 +94,20 @@ class StepThrough:
             f'<p id="counter">step 0 of {len(self.steps)}</p>\n'
             '<div id="rule"></div>\n'
             '<p class="hint">Keys: → next, ← prev, End: the finished graph, Home: the start.</p>\n'
-            "</aside>\n</main>\n"
+            f"{self._legend()}</aside>\n</main>\n"
             f'<script id="steps" type="application/json">{payload}</script>\n'
             f"<script>\n{script}</script>\n</body>\n</html>\n"
         )
+
+    def _legend(self) -> str:
+        """The key of the diagram, under the panel, where it stays in view."""
+        if not self.legend:
+            return ""
+        rows = "".join(
+            f'<li><span class="swatch" style="background: {escape(colour)}"></span>'
+            f"{escape(text)}</li>" if colour else f"<li>{escape(text)}</li>"
+            for colour, text in self.legend)
+        return f'<details id="legend" open><summary>legend</summary><ul>{rows}</ul></details>\n'
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to `path` (whole or not at all) and return the path."""
@@ -151,6 +163,7 @@ def step_through(
     for box in drawn.scene.boxes:  # and each grad its longest number
         for cell in (cell for row in box.rows for cell in row if cell.grad_id in widest):
             cell.room = widest[cell.grad_id]
+    legend, drawn.scene.legend = drawn.scene.legend, []  # the panel shows it
     place = layout(drawn.scene, engine)
     for arrow in drawn.scene.arrows:
         arrow.label = labels[arrow.id]
@@ -163,7 +176,8 @@ def step_through(
         f"every other gradient is {NOT_REACHED} (not known yet) until a step reaches it.",
         f"{len(steps)} steps: press next (or →).",
     ]
-    return StepThrough(svg, initial, labels, steps, title or f"backward from {name}", intro)
+    return StepThrough(svg, initial, labels, steps, title or f"backward from {name}", intro,
+                       legend)
 
 
 def _steps(drawn: GraphScene, options: Options, grad_names: Mapping[Value, str]) -> list[Step]:

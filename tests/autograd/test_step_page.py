@@ -189,6 +189,10 @@ def test_the_page_is_self_contained_and_leaves_every_grad_alone() -> None:
     assert len(page.steps) == sum(1 for node in topological_order(root) if node.parents)
     for outside in ("http://", "https://", "<link", "src="):
         assert outside not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    # the key sits in the side panel, in view however far the diagram scrolls
+    legend = html[html.index('<details id="legend"'):html.index("</details>")]
+    assert "output: the Value drawn" in legend and "unlabelled Values" in legend
+    assert 'id="legend"' not in page.svg
     frame = page._repr_html_()
     assert frame.startswith("<iframe srcdoc=") and "&lt;button id=&quot;next&quot;" in frame
     with pytest.raises(TypeError, match="takes a Value"):
