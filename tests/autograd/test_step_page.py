@@ -7,6 +7,8 @@ CHAINRULE_REQUIRE_BROWSER=1 (CI).
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -197,3 +199,15 @@ def test_the_page_is_self_contained_and_leaves_every_grad_alone() -> None:
     assert frame.startswith("<iframe srcdoc=") and "&lt;button id=&quot;next&quot;" in frame
     with pytest.raises(TypeError, match="takes a Value"):
         step_through(3.0)  # type: ignore[arg-type]
+
+
+def test_the_readme_example_writes_the_page_without_dot(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Watching backward, step by step"):]
+    start = section.index("```python") + len("```python")
+    code = section[start:section.index("```", start)]
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True, timeout=120,
+                   env={"PATH": "", "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    html = (tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert 'data-layout="grandalf"' in html and "step 0 of 6" in html
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["steps.html"]
