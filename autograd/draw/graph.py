@@ -232,27 +232,26 @@ class _Builder:
                 op_id = f"op{self.index[node]}"
                 self.result.units.append(([op_id, f"v{self.index[node]}"], [node]))
         self._leaf_orders()
-        stack_within(self.scene)
+        if self.options.rankdir in ("TB", "BT"):
+            stack_within(self.scene)
 
     def _leaf_orders(self) -> None:
-        """Leaves side by side in one rank: for each `within`, the leaves outside every group that
-        its groups' first ops take (inputs they share), then each group's own, in the groups'
-        order and in the order the group's first op takes them."""
-        shared: dict[str, list[Value]] = {}
-        own: dict[str, list[Value]] = {}
+        """Leaves side by side in one rank, in order: each group's own, as its first op takes them
+        (w0, w1, b), and the leaves outside every group that the groups' first ops share (inputs),
+        as the first of them takes them. No chain crosses from one box into another: a layout
+        could then route no arrow between the two."""
+        shared: list[Value] = []
         for group in self.hooks.groups:
             members = set(group.members)
             ops = [node for node in self.order if node in members and node.parents]
-            for leaf in ops[0].parents if ops else ():
-                if not leaf.parents and leaf in members:
-                    own.setdefault(group.within, []).append(leaf)
-                elif not leaf.parents and leaf not in self.group_of:
-                    shared.setdefault(group.within, []).append(leaf)
-        for within, leaves in own.items():
-            chain = [f"v{self.index[leaf]}" for leaf in
-                     dict.fromkeys([*shared.get(within, []), *leaves])]
-            if len(chain) > 1:
-                self.scene.orders.append(chain)
+            leaves = [p for p in (ops[0].parents if ops else ()) if not p.parents]
+            own = [leaf for leaf in dict.fromkeys(leaves) if leaf in members]
+            shared += [leaf for leaf in leaves if leaf not in self.group_of]
+            if len(own) > 1:
+                self.scene.orders.append([f"v{self.index[leaf]}" for leaf in own])
+        inputs = list(dict.fromkeys(shared))
+        if len(inputs) > 1:
+            self.scene.orders.append([f"v{self.index[leaf]}" for leaf in inputs])
 
     def collapsed(self, by_within: bool = False) -> None:
         """Each group as one box showing its `shown` members; its other members are hidden.

@@ -4,8 +4,11 @@
 title), its members (interior nodes and leaves alike), the members its box still shows when it is
 collapsed (`shown`, e.g. a weighted sum and what it feeds), a line saying what it computes
 (`summary`), and optionally the title of a larger box drawn around it and its siblings (`within`).
-Larger boxes follow one another: one that uses the results of the box before it is drawn wholly
-after it, its leaves too (`stack_within`), so a chain of them reads as a chain.
+Top to bottom, larger boxes follow one another: one that uses the results of the box before it is
+drawn wholly below it, its leaves too (`stack_within`), so a chain of them reads down the page
+instead of spreading across it. Left to right that is not needed (the leaves sit under the first
+box's end, which costs no width) and it would cost much: every arrow from the first box into the
+second would have to go round the column of the second's leaves.
 """
 
 from __future__ import annotations
