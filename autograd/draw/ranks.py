@@ -29,7 +29,7 @@ def keep_together(
     Stable sort by where each box's outermost cluster first appears in the rank: the
     crossing-cutting order is kept as far as the clusters allow.
     """
-    place = {box_id: i for chain in orders for i, box_id in enumerate(chain)}
+    place = {box_id: i for chain in orders for i, box_id in enumerate(chain)}  # within its chain
     number = {cluster: i for i, cluster in enumerate(listed)}
     for rank in ranks:
         first: dict[str, int] = {}
@@ -43,12 +43,17 @@ def keep_together(
             inner = number[chain[1]] if len(chain) >= 2 else -1
             keys.append((outer, inner, position))
         ordered = [rank[i] for i in sorted(range(len(rank)), key=keys.__getitem__)]
-        fixed = [i for i, v in enumerate(ordered) if getattr(v, "data", None) in place]
-        wanted = sorted((ordered[i] for i in fixed), key=lambda v: place[v.data])
-        for i, vertex in zip(fixed, wanted):
-            ordered[i] = vertex
+        for chain in orders:  # each chain's boxes, in the places they hold, in its order
+            boxes = set(chain)
+            fixed = [i for i, v in enumerate(ordered) if getattr(v, "data", None) in boxes]
+            wanted = sorted((ordered[i] for i in fixed), key=lambda v: place[v.data])
+            for i, vertex in zip(fixed, wanted):
+                ordered[i] = vertex
         rank[:] = ordered
         rank.setup(sugiyama)
+
+
+SPREAD = 2.0  # keep_apart moves clusters apart only if the drawing grows at most this much
 
 
 def keep_apart(
@@ -56,7 +61,13 @@ def keep_apart(
 ) -> None:
     """Room for cluster borders between neighbours in a rank, then sibling clusters (one
     `parent`, taken in their listed order, inner ones first) moved apart where their spans
-    across overlap in ranks they share."""
+    across overlap in ranks they share.
+
+    The second step is given up when it would make the drawing more than SPREAD times as wide:
+    grandalf places a cluster's boxes rank by rank, not as a block, and when sibling clusters
+    straggle across many ranks (a column of inputs here, their sum far below) pushing each past
+    the whole span of the last adds up; their rectangles may then overlap, as in grandalf alone.
+    """
     for rank in ranks:
         for before, after in itertools.pairwise(list(rank)):
             first, second = _chain(before, chains), _chain(after, chains)
@@ -77,6 +88,8 @@ def keep_apart(
     children: dict[str | None, list[str]] = {}
     for cluster, parent in clusters:
         children.setdefault(parent, []).append(cluster)
+    placed = {vertex: vertex.view.xy for rank in ranks for vertex in rank}
+    before = _span(ranks)
 
     def visit(parent: str | None) -> None:
         for child in children.get(parent, []):
@@ -92,6 +105,16 @@ def keep_apart(
                 _push_after(ranks, set(left_side), set(right_side), short)
 
     visit(None)
+    if _span(ranks) > SPREAD * before:
+        for vertex, xy in placed.items():
+            vertex.view.xy = xy
+
+
+def _span(ranks: list[Any]) -> float:
+    """How wide the drawing is, across its ranks."""
+    right: float = max(v.view.xy[0] + v.view.w / 2 for rank in ranks for v in rank)
+    left: float = min(v.view.xy[0] - v.view.w / 2 for rank in ranks for v in rank)
+    return right - left
 
 
 def _chain(vertex: Any, chains: dict[str, list[str]]) -> list[str]:

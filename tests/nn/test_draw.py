@@ -389,3 +389,24 @@ def test_a_digits_page_in_a_browser_shows_each_step_and_ends_at_the_gradients(
         assert browser.get_log("browser") == []
     for value, cell in shown_grads(page.svg, graph_hooks(model, cost)["names"]).items():
         assert float(shown[cell]) == pytest.approx(value.grad, rel=5e-4, abs=1e-12)
+
+
+def test_without_dot_a_bigger_sample_keeps_each_neurons_weights_together_and_in_order(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    no_dot(monkeypatch, tmp_path)
+    model = MLP(2, [8, 8, 1], activation="tanh", seed=0)
+    cost = sample_graph(model, [0.5, -1.0], [1.0])  # 145 Values: every node drawn
+    drawing = parse_svg(draw_svg(cost, model=model).encode())
+    # grandalf places a cluster rank by rank: pushing straggling clusters apart once made this
+    # drawing 1.8 million px tall; it stays the size of a page or two
+    assert svg_width(draw_svg(cost, model=model)) < 5000
+    height = float(drawing.root.get("height", 0))
+    assert height < 6000, height
+    across = {texts[0]: node_y(drawing, node_id) for node_id, texts in drawing.nodes.items()
+              if texts and re.fullmatch(r"L2\.N\d\.(w\d|b)", texts[0])}
+    for j in range(8):  # left to right, a neuron's weights lie one under the other, then b
+        column = [across[f"L2.N{j}.w{k}"] for k in range(8)] + [across[f"L2.N{j}.b"]]
+        assert column == sorted(column), f"L2.N{j}: {column}"
+        others = [y for name, y in across.items() if not name.startswith(f"L2.N{j}.")]
+        assert not [y for y in others if column[0] < y < column[-1]], f"L2.N{j} is split"
