@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from autograd.backward import last_backward_root, topological_order
 from autograd.draw.crowds import thin_crowds
-from autograd.draw.groups import Group, check_groups, owners, stack_within
+from autograd.draw.groups import Group, check_groups, leaf_chains, owners, stack_within
 from autograd.draw.paths import Paths, caption, find_paths, local_name, quoted
 from autograd.draw.scene import Arrow, Box, Cell, Cluster, Scene
 from autograd.draw.style import (
@@ -236,22 +236,9 @@ class _Builder:
             stack_within(self.scene)
 
     def _leaf_orders(self) -> None:
-        """Leaves side by side in one rank, in order: each group's own, as its first op takes them
-        (w0, w1, b), and the leaves outside every group that the groups' first ops share (inputs),
-        as the first of them takes them. No chain crosses from one box into another: a layout
-        could then route no arrow between the two."""
-        shared: list[Value] = []
-        for group in self.hooks.groups:
-            members = set(group.members)
-            ops = [node for node in self.order if node in members and node.parents]
-            leaves = [p for p in (ops[0].parents if ops else ()) if not p.parents]
-            own = [leaf for leaf in dict.fromkeys(leaves) if leaf in members]
-            shared += [leaf for leaf in leaves if leaf not in self.group_of]
-            if len(own) > 1:
-                self.scene.orders.append([f"v{self.index[leaf]}" for leaf in own])
-        inputs = list(dict.fromkeys(shared))
-        if len(inputs) > 1:
-            self.scene.orders.append([f"v{self.index[leaf]}" for leaf in inputs])
+        """Each group's leaves side by side, and the inputs the groups share (`leaf_chains`)."""
+        for chain in leaf_chains(self.hooks.groups, self.order):
+            self.scene.orders.append([f"v{self.index[leaf]}" for leaf in chain])
 
     def collapsed(self, by_within: bool = False) -> None:
         """Each group as one box showing its `shown` members; its other members are hidden.

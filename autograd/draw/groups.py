@@ -98,6 +98,25 @@ def backward_units(
     return result
 
 
+def leaf_chains(groups: Sequence[Group], order: Sequence[Value]) -> list[list[Value]]:
+    """Leaves to keep side by side, in order, in one rank: each group's own, as its first op
+    takes them (w0, w1, b), and the leaves outside every group that the groups' first ops share
+    (inputs), as the first of them takes them. No chain mixes two groups' leaves: a layout could
+    then route no arrow between the groups."""
+    grouped = set(owners(groups))
+    chains: list[list[Value]] = []
+    shared: list[Value] = []
+    for group in groups:
+        members = set(group.members)
+        ops = [node for node in order if node in members and node.parents]
+        leaves = [p for p in (ops[0].parents if ops else ()) if not p.parents]
+        own = [leaf for leaf in dict.fromkeys(leaves) if leaf in members]
+        shared += [leaf for leaf in leaves if leaf not in grouped]
+        chains.append(own)
+    chains.append(list(dict.fromkeys(shared)))
+    return [chain for chain in chains if len(chain) > 1]
+
+
 def stack_within(scene: Scene) -> None:
     """Invisible arrows that put each larger box (a top-level "outer" cluster) after the one
     before it, when it uses that one's results: from each box that sends an arrow out of the
@@ -133,4 +152,4 @@ def check_groups(groups: Sequence[Group]) -> None:
         seen.add(group.name)
 
 
-__all__ = ["Group", "backward_units", "check_groups", "owners", "stack_within"]
+__all__ = ["Group", "backward_units", "check_groups", "leaf_chains", "owners", "stack_within"]
