@@ -8,7 +8,7 @@ grad of the box it points into, summed over the arrows leaving a box, is that bo
 
 Run: python examples/diagrams.py [OUTPUT_DIR]     (default docs/images). Every picture is SVG
 written by chainrule: laid out by graphviz's dot when it is installed, by grandalf when it is not;
-the first one is always drawn without dot, to show what a machine without graphviz gets.
+graph_without_dot.svg is always drawn by grandalf, to show what a machine without graphviz gets.
 """
 
 from __future__ import annotations
@@ -68,32 +68,40 @@ def one_sample(sizes: list[int]) -> tuple[Value, MLP]:
 
 def one_sample_picture() -> str:
     """The README's picture of one sample through MLP(2, [2, 1]): neurons boxed, z and a named,
-    local derivatives on the arrows; drawn top to bottom so it stays a page wide."""
+    each grad of a z also its δ; top to bottom, layer 2 below layer 1, so it stays a page wide
+    (the local derivatives on every arrow would make it twice as wide: graph_show_local.svg and
+    the step-through page show them)."""
     sample, model = one_sample([2, 2, 1])
-    return draw_network_svg(sample, model=model, show_local=True, rankdir="TB")
+    return draw_network_svg(sample, model=model, rankdir="TB")
 
 
 def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    # Each picture is drawn right after its own backward(): the grads it shows are those the
+    # latest backward() left, and its legend says which Value that backward() ran from.
     out, a = expression()
-    cost, w = two_paths()
-    big_sample, big_model = one_sample([2, 8, 8, 1])
-    da_dw, a_sigmoid = gradient_graph()
     pictures = {
-        "graph.svg": draw_svg(out, engine="grandalf"),
-        "graph_show_local.svg": draw_svg(out, show_local=True),
-        "graph_highlight.svg": draw_svg(cost, highlight=w),
+        "graph.svg": draw_svg(out),
+        "graph_without_dot.svg": draw_svg(out, engine="grandalf"),  # what a machine without
+        "graph_show_local.svg": draw_svg(out, show_local=True),     # graphviz's dot gets
         "graph_rankdir_tb.svg": draw_svg(out, rankdir="TB", show_grad=False,
                                          number_format=".2f"),
-        "graph_of_gradient.svg": draw_svg(da_dw, show_local=True),
-        "graph_one_sample.svg": one_sample_picture(),
-        "graph_collapsed.svg": draw_network_svg(big_sample, model=big_model, max_nodes=100),
+    }
+    cost, w = two_paths()
+    pictures["graph_highlight.svg"] = draw_svg(cost, highlight=w)
+    da_dw, a_sigmoid = gradient_graph()
+    pictures["graph_of_gradient.svg"] = draw_svg(da_dw, show_local=True)
+    pictures["graph_one_sample.svg"] = one_sample_picture()
+    big_sample, big_model = one_sample([2, 8, 8, 1])
+    pictures["graph_collapsed.svg"] = draw_network_svg(big_sample, model=big_model,
+                                                       max_nodes=100)
+    pictures.update({
         "model.svg": draw_network_svg(MLP(2, [2, 1], activation="tanh", seed=1)),
         "model_show_weights.svg": draw_network_svg(MLP(3, [4, 2], activation="tanh", seed=1),
                                                    show_weights=True),
         "model_dense.svg": draw_network_svg(MLP(2, [16, 16, 1], activation="tanh", seed=0)),
         "model_collapsed.svg": draw_network_svg(MLP(784, [64, 10], seed=1)),
-    }
+    })
     for name, svg in pictures.items():
         (folder / name).write_text(svg, encoding="utf-8")
         print(f"wrote {folder / name}")

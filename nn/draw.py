@@ -18,12 +18,12 @@ A model is anything shaped like one: `.layers` of `.neurons`, each with `.w`, `.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from autograd import Value
 from autograd.backward import topological_order
+from autograd.draw.crowds import thin_crowds
 from autograd.draw.diagram import scene_svg, value_scene
 from autograd.draw.dot import to_digraph
 from autograd.draw.groups import Group
@@ -32,14 +32,17 @@ from autograd.draw.scene import Arrow, Box, Cell, Cluster, Scene
 from autograd.draw.step import StepThrough
 from autograd.draw.step import step_through as _step_through
 from autograd.draw.style import DEFAULT_MAX_NODES, KINDS, Options
+from nn.losses import LOSSES
+from nn.manual import target_vector
 
 if TYPE_CHECKING:
     import graphviz
 
 WEIGHT_COLOURS = ("#2166ac", "#b2182b")  # positive, negative
+WEIGHT_ROOM = 150.0  # points between two layers, for the weights written beside their arrows
+FAN_ROOM = 72.0  # points between two layers, for their arrows to fan out
 NEURON_FILL = KINDS["group"][0]
 OUTPUT_FILL = KINDS["output"][0]
-DENSE = 48  # past this many arrows between two layers, they are drawn thin and translucent
 
 
 class NeuronLike(Protocol):
@@ -139,21 +142,17 @@ def architecture_scene(
                 rows.append([Cell(f"b = {options.number(neuron.b.data)}")])
             scene.boxes.append(Box(name, rows, fill=fill, cluster=cluster))
         scene.orders.append(names)
-        dense = len(previous) * len(layer) > DENSE
         for j, (name, neuron) in enumerate(zip(names, layer)):
             for k, (source, w) in enumerate(zip(previous, neuron.w)):
-                arrow = Arrow(f"w{l}_{j}_{k}", source, name,
+                arrow = Arrow(f"w{l}_{j}_{k}", source, name, straight=True, room=FAN_ROOM,
                               tooltip=f"W[{l}][{j}][{k}] = {options.number(w.data)}")
                 if show_weights:
                     arrow.color = WEIGHT_COLOURS[w.data < 0]
-                    arrow.width = 0.4 + min(abs(w.data), 3.0) * (0.5 if dense else 1.0)
-                    if not dense:
-                        arrow.label, arrow.label_at = options.number(w.data), "head"
-                if dense:
-                    arrow.opacity, arrow.arrowhead = 0.35, False
-                    arrow.width = min(arrow.width, 0.8) if not show_weights else arrow.width
+                    arrow.width = 0.4 + min(abs(w.data), 3.0)
+                    arrow.label, arrow.room = options.number(w.data), WEIGHT_ROOM
                 scene.arrows.append(arrow)
         previous = names
+    crowded = thin_crowds(scene)
     if legend:
         scene.legend = [
             (KINDS["input"][0], "input: x[k], the numbers of one sample"),
@@ -162,12 +161,11 @@ def architecture_scene(
             ("", "z = w·x + b: each arrow into a neuron carries one weight W[l][j][k]"),
         ]
         if show_weights:
-            scene.legend.append(("", "number by an arrowhead: its weight; blue positive, red "
+            scene.legend.append(("", "number beside an arrow: its weight; blue positive, red "
                                      "negative, thicker = larger"))
-        if any(len(a) * len(b[0].w) > DENSE for a, b in itertools.pairwise(layers)) or \
-                len(layers[0]) * nin > DENSE:
-            scene.legend.append(("", "thin grey arrows: every input of a dense layer reaches "
-                                     "every neuron of it"))
+        if crowded:
+            scene.legend.append(("", "faint lines: every neuron of a layer receives every "
+                                     "output of the one before (too many weights to label)"))
     return scene
 
 
@@ -202,16 +200,14 @@ def sample_graph(
     """The graph of one sample through `model`: the cost C of `target` under `loss` (by name,
     from `nn.losses.LOSSES`), or the output itself without a target. Inputs are leaves, so the
     diagram shows them as x[k]; no backward() is run."""
-    from nn.losses import LOSSES
-
     inputs = [Value(float(v)) for v in x]
     out = model(inputs)
     if target is None:
         return out  # type: ignore[no-any-return]
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))}")
-    targets = [float(target)] if isinstance(target, (int, float)) else [float(t) for t in target]
     preds = out if isinstance(out, list) else [out]
+    targets = target_vector(target, len(preds), loss, 0)
     if len(targets) != len(preds):
         raise ValueError(f"the model has {len(preds)} outputs but the target has {len(targets)}")
     cost = LOSSES[loss]([preds], [targets])
@@ -294,10 +290,14 @@ def draw_svg(what: object, *, model: object = None, show_weights: bool = False,
     return scene_svg(architecture_scene(what, show_weights=show_weights, **options), engine)
 
 
-def step_through(root: Value, *, model: object = None, **options: Any) -> StepThrough:
-    """`autograd.draw.step_through` with a model's neurons boxed and named."""
+def step_through(root: Value, *, model: object = None, by_layer: bool = False,
+                 **options: Any) -> StepThrough:
+    """`autograd.draw.step_through` with a model's neurons boxed and named. A graph too big to
+    draw node by node is drawn a neuron a box, and stepped a neuron at a time, or with
+    `by_layer=True` a whole layer at a time (backpropagation's order: the deltas of a layer all
+    at once, from those of the layer above)."""
     hooks = graph_hooks(model, root) if model is not None else {}
-    return _step_through(root, **hooks, **options)
+    return _step_through(root, **hooks, by_within=by_layer, **options)
 
 
 def mimebundle(model: object) -> dict[str, Any]:

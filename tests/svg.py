@@ -2,11 +2,13 @@
 
 graphviz writes each node as `<g class="node"><title>ID</title>...` and each edge as
 `<g class="edge"><title>TAIL->HEAD</title>...`, with every piece of text in `<text>` elements;
-chainrule's own SVG writer (`draw_svg`) follows the same markup, so this reads both.
+chainrule's own SVG writer (`draw_svg`) follows the same markup, so this reads both. (It writes
+a cluster's title apart, as `<text class="cluster-title" data-cluster="ID">`, over the arrows.)
 """
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -33,20 +35,26 @@ def parse_svg(svg: bytes) -> Drawing:
     edges: list[tuple[str, str, str, dict[str, str]]] = []
     clusters: list[str] = []
     for group in root.iter(f"{SVG}g"):
-        kind = group.get("class")
+        kind = (group.get("class") or "").split(" ")[0]  # "edge thin" is an edge
         title = group.findtext(f"{SVG}title") or ""
         texts = ["".join(t.itertext()) for t in group.iter(f"{SVG}text")]
         if kind == "node":
             nodes[title] = texts
         elif kind == "edge":
-            tail, _, head = title.partition("->")
-            path = group.find(f"{SVG}path")
+            tail, _, head = (_no_port(end) for end in title.partition("->"))
+            path = group.find(f".//{SVG}path")  # graphviz nests it in <a> for a tooltip
             style = dict(path.attrib) if path is not None else {}
             edges.append((tail, head, " ".join(texts), style))
         elif kind == "cluster":
             clusters.append(title)
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     return Drawing(nodes, edges, clusters, texts, root)
+
+
+def _no_port(end: str) -> str:
+    """A node id without the compass point graphviz adds to an edge's title ('L1.N0:e')."""
+    node, _, port = end.rpartition(":")
+    return node if node and port in ("n", "ne", "e", "se", "s", "sw", "w", "nw") else end
 
 
 def render(graph: Any) -> Drawing:
@@ -65,7 +73,8 @@ def svg_width(svg: str | bytes) -> float:
 
 
 def path_points(d: str, per_curve: int = 12) -> list[tuple[float, float]]:
-    """Points along an SVG path made of M, L and C commands (graphviz's and chainrule's)."""
+    """Points along an SVG path made of M, L and C commands (graphviz's and chainrule's), at most
+    about 4 px apart on a straight piece."""
     tokens = re.findall(r"[MLC]|-?\d+(?:\.\d+)?(?:e-?\d+)?", d)
     points: list[tuple[float, float]] = []
     command, numbers = "M", []
@@ -82,7 +91,14 @@ def path_points(d: str, per_curve: int = 12) -> list[tuple[float, float]]:
                             + t**3 * e for a, b, c, e in zip(p0, p1, p2, p3)))
                     pairs = pairs[3:]
             else:
-                points += pairs
+                for pair in pairs:
+                    if points and command == "L":
+                        start = points[-1]
+                        steps = max(1, int(math.dist(start, pair) / 4))
+                        points += [(start[0] + (pair[0] - start[0]) * i / steps,
+                                    start[1] + (pair[1] - start[1]) * i / steps)
+                                   for i in range(1, steps)]
+                    points.append(pair)
             command, numbers = token, []
         else:
             numbers.append(float(token))
@@ -93,10 +109,24 @@ def edge_paths(drawing: Drawing) -> dict[str, list[tuple[float, float]]]:
     """Each edge group's id and the points along its path."""
     found = {}
     for group in drawing.root.iter(f"{SVG}g"):
-        if group.get("class") == "edge":
-            path = group.find(f"{SVG}path")
+        if (group.get("class") or "").startswith("edge"):
+            path = group.find(f".//{SVG}path")
             if path is not None:
                 found[group.get("id") or ""] = path_points(path.get("d", ""))
+    return found
+
+
+def cluster_titles(drawing: Drawing) -> list[tuple[str, float, float, str]]:
+    """Every cluster's title: its words, anchor point and text-anchor, in graphviz's markup (a
+    text inside the cluster's group) or chainrule's (a text of class cluster-title)."""
+    found = []
+    for group in drawing.root.iter(f"{SVG}g"):
+        if group.get("class") == "cluster":
+            found += [("".join(t.itertext()), float(t.get("x", 0)), float(t.get("y", 0)),
+                       t.get("text-anchor", "start")) for t in group.iter(f"{SVG}text")]
+    found += [("".join(t.itertext()), float(t.get("x", 0)), float(t.get("y", 0)),
+               t.get("text-anchor", "start")) for t in drawing.root.iter(f"{SVG}text")
+              if t.get("class") == "cluster-title"]
     return found
 
 

@@ -1,8 +1,11 @@
 """A `Scene` as a graphviz `Digraph`: what `draw()` returns, to render with graphviz's `dot`.
 
 Boxes become HTML-like tables, ops ellipses, clusters `subgraph cluster_...`; boxes that must keep
-their order are chained by invisible arrows inside a `rank=same` subgraph. The graphviz Python
-package is imported here, when a diagram is first made, never when `autograd` is imported.
+their order are chained by invisible arrows inside a `rank=same` subgraph. dot routes every arrow
+itself, straight ones too; an arrow's `room` widens every gap between ranks (dot's `minlen` would
+send its curves on long detours around the clusters). A cluster's title goes on the side no arrow
+comes from: the right of a cluster in a left-to-right diagram that arrows only enter. The graphviz
+Python package is imported here, when a diagram is first made, never when `autograd` is imported.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import itertools
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from autograd.draw.layout import DOT_RANKSEP, split_orders
 from autograd.draw.scene import Box, Cell, Scene
 from autograd.draw.style import EDGE, FAINT, FONT, GROUP_BORDER, GROUP_FILL, HIGHLIGHT
 
@@ -35,8 +39,9 @@ def require_graphviz() -> Any:
 def to_digraph(scene: Scene) -> graphviz.Digraph:
     """The graphviz Digraph of `scene`."""
     graph = require_graphviz().Digraph(scene.name)
-    graph.attr(rankdir=scene.options.rankdir, fontname=FONT, nodesep="0.25", ranksep="0.35",
-               remincross="false")
+    room = max([arrow.room / 72 for arrow in scene.arrows] + [DOT_RANKSEP])
+    graph.attr(rankdir=scene.options.rankdir, fontname=FONT, nodesep="0.25",
+               ranksep=f"{room:.2f}", remincross="false", newrank="true")
     graph.attr("node", fontname=FONT, fontsize="11")
     graph.attr("edge", fontname=FONT, fontsize="10", color=EDGE, arrowsize="0.7")
     children: dict[str | None, list[str]] = {}
@@ -46,34 +51,38 @@ def to_digraph(scene: Scene) -> graphviz.Digraph:
     for box in scene.boxes:
         members.setdefault(box.cluster, []).append(box)
     clusters = {cluster.id: cluster for cluster in scene.clusters}
-    ordered = {box_id for chain in scene.orders for box_id in chain}
+    side = _title_sides(scene)
+    local, spanning = split_orders(scene)
+
+    def rank_chain(target: Any, chain: list[str]) -> None:
+        with target.subgraph() as rank:
+            rank.attr(rank="same")
+            for first, second in _flat_pairs(chain, scene.options.rankdir):
+                rank.edge(first, second, style="invis")
 
     def fill(target: Any, cluster_id: str | None) -> None:
         for box in members.get(cluster_id, []):
-            if box.id not in ordered:
-                target.node(box.id, **node_attributes(box))
-        for chain in scene.orders:
-            inside = [box for box in members.get(cluster_id, []) if box.id in chain]
-            if inside:
-                with target.subgraph() as rank:
-                    rank.attr(rank="same")
-                    for box in inside:
-                        rank.node(box.id, **node_attributes(box))
-                    for first, second in _flat_pairs(chain, scene.options.rankdir):
-                        rank.edge(first, second, style="invis")
+            target.node(box.id, **node_attributes(box))
+        for chain in local.get(cluster_id, []):
+            rank_chain(target, chain)
         for child in children.get(cluster_id, []):
             with target.subgraph(name=child) as sub:
                 cluster = clusters[child]
                 if cluster.style == "outer":
                     sub.attr(label=cluster.label, style="rounded,dashed", color="#aaaaaa",
-                             fontcolor=FAINT, labeljust="l", margin="14")
+                             fontcolor=FAINT, labeljust=side[child], margin="14")
                 else:
                     sub.attr(label=cluster.label, style="rounded,filled", fillcolor=GROUP_FILL,
-                             color=GROUP_BORDER, fontcolor="#000000", labeljust="l")
+                             color=GROUP_BORDER, fontcolor="#000000", labeljust=side[child])
                 fill(sub, child)
 
     fill(graph, None)
+    for chain in spanning:  # once every box is in its cluster
+        rank_chain(graph, chain)
     for arrow in scene.arrows:
+        if not arrow.visible:
+            graph.edge(arrow.tail, arrow.head, style="invis")
+            continue
         attrs: dict[str, str] = {"id": arrow.id}
         if arrow.strong:
             attrs.update(color=HIGHLIGHT, penwidth="2.5", fontcolor=HIGHLIGHT)
@@ -83,16 +92,15 @@ def to_digraph(scene: Scene) -> graphviz.Digraph:
             if arrow.width != 1.0:
                 attrs["penwidth"] = f"{arrow.width:.2f}"
         if arrow.label:
-            text = f"<<b>{_html(arrow.label)}</b>>" if arrow.strong else arrow.label
-            if arrow.label_at == "head":
-                attrs.update(headlabel=text, labeldistance="4", labelangle="0",
-                             labelfontsize="9", labelfontcolor=arrow.color)
-            else:
-                attrs["label"] = text
+            attrs["label"] = f"<<b>{_html(arrow.label)}</b>>" if arrow.strong else arrow.label
+            if arrow.color != EDGE and not arrow.strong:
+                attrs["fontcolor"] = arrow.color
         if arrow.tooltip:
             attrs["tooltip"] = arrow.tooltip
         if not arrow.arrowhead:
             attrs["arrowhead"] = "none"
+        if arrow.straight:  # leave and enter the two boxes by their facing sides, as draw_svg
+            attrs.update(zip(("tailport", "headport"), PORTS[scene.options.rankdir]))
         graph.edge(arrow.tail, arrow.head, **attrs)
     if scene.legend:
         _legend(graph, scene.legend)
@@ -101,6 +109,28 @@ def to_digraph(scene: Scene) -> graphviz.Digraph:
         graph.attr(label=f'<<table border="0" cellspacing="1">{text}</table>>',
                    labelloc="b", labeljust="l", fontcolor=HIGHLIGHT)
     return graph
+
+
+PORTS = {"LR": ("e", "w"), "RL": ("w", "e"), "TB": ("s", "n"), "BT": ("n", "s")}
+
+
+def _title_sides(scene: Scene) -> dict[str, str]:
+    """Each cluster's `labeljust`: "r" for one that arrows enter and none leave, in a
+    left-to-right diagram (they come in from the left), else "l"."""
+    parents = {cluster.id: cluster.parent for cluster in scene.clusters}
+    inside: dict[str, set[str]] = {cluster.id: set() for cluster in scene.clusters}
+    for box in scene.boxes:
+        cluster = box.cluster
+        while cluster is not None:
+            inside[cluster].add(box.id)
+            cluster = parents.get(cluster)
+    sides = {}
+    for cluster_id, members in inside.items():
+        enter = any(a.head in members and a.tail not in members for a in scene.arrows)
+        leave = any(a.tail in members and a.head not in members for a in scene.arrows)
+        across = scene.options.rankdir in ("LR", "RL")
+        sides[cluster_id] = "r" if across and enter and not leave else "l"
+    return sides
 
 
 def _flat_pairs(chain: list[str], rankdir: str) -> list[tuple[str, str]]:

@@ -16,7 +16,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from autograd.backward import last_backward_root, topological_order
-from autograd.draw.groups import Group, check_groups, owners
+from autograd.draw.crowds import thin_crowds
+from autograd.draw.groups import Group, check_groups, leaf_chains, owners, stack_within
 from autograd.draw.paths import Paths, caption, find_paths, local_name, quoted
 from autograd.draw.scene import Arrow, Box, Cell, Cluster, Scene
 from autograd.draw.style import (
@@ -72,9 +73,12 @@ def graph_scene(
     hooks: Hooks,
     highlight: Value | str | None = None,
     grads: Mapping[Value, float] | None = None,
+    by_within: bool = False,
 ) -> GraphScene:
     """The scene of `root`'s graph. `grads`, when given, are the gradients to show (d root/d v,
-    computed by the caller) instead of the `.grad` that the latest backward() left."""
+    computed by the caller) instead of the `.grad` that the latest backward() left. `by_within`:
+    when groups are drawn as boxes, the groups of one `within` make one unit of backward, not
+    one each."""
     check_groups(hooks.groups)
     order = topological_order(root)
     group_of = owners(hooks.groups)
@@ -92,7 +96,7 @@ def graph_scene(
     if highlight is not None:
         builder.highlight(_find(highlight, order))
     if collapse:
-        builder.collapsed()
+        builder.collapsed(by_within)
     else:
         builder.expanded()
     return builder.finish()
@@ -164,16 +168,18 @@ class _Builder:
         if self.options.show_grad:
             second = self.hooks.grad_names.get(node)
             row.append(self._grad_cell(node, f"grad {second} = " if second else "grad "))
+        across = self.options.rankdir in ("LR", "RL")  # else label, data, grad one per line
         self.scene.boxes.append(Box(
-            f"v{self.index[node]}", [row], fill=KINDS[kind][0], cluster=cluster,
-            strong=self._on_path(node), thick=kind == "output",
+            f"v{self.index[node]}", [row] if across else [[cell] for cell in row],
+            fill=KINDS[kind][0], cluster=cluster, strong=self._on_path(node),
+            thick=kind == "output",
         ))
 
     def _op_box(self, node: Value, cluster: str | None) -> str:
         op_id = f"op{self.index[node]}"
-        self.scene.boxes.append(Box(op_id, [[Cell(op_text(node.op))]], shape="ellipse",
-                                    fill=OP_FILL, cluster=cluster, strong=self._on_path(node),
-                                    tooltip=node.op))
+        text = op_text(node, self.options.number)
+        self.scene.boxes.append(Box(op_id, [[Cell(text)]], shape="ellipse", fill=OP_FILL,
+                                    cluster=cluster, strong=self._on_path(node), tooltip=node.op))
         self._arrow(op_id, f"v{self.index[node]}", self._on_path(node))
         return op_id
 
@@ -212,6 +218,8 @@ class _Builder:
 
     def expanded(self) -> None:
         """Every Value and op; a group's members inside a box titled with its name."""
+        for listed in self.hooks.groups:  # the boxes in the groups' order
+            self._group_cluster(listed, False)
         for node in self.order:
             group = self.group_of.get(node)
             cluster = None if group is None else self._group_cluster(group, False)
@@ -223,9 +231,18 @@ class _Builder:
             if node.parents:
                 op_id = f"op{self.index[node]}"
                 self.result.units.append(([op_id, f"v{self.index[node]}"], [node]))
+        self._leaf_orders()
+        if self.options.rankdir in ("TB", "BT"):
+            stack_within(self.scene)
 
-    def collapsed(self) -> None:
-        """Each group as one box showing its `shown` members; its other members are hidden."""
+    def _leaf_orders(self) -> None:
+        """Each group's leaves side by side, and the inputs the groups share (`leaf_chains`)."""
+        for chain in leaf_chains(self.hooks.groups, self.order):
+            self.scene.orders.append([f"v{self.index[leaf]}" for leaf in chain])
+
+    def collapsed(self, by_within: bool = False) -> None:
+        """Each group as one box showing its `shown` members; its other members are hidden.
+        Each box is a unit of backward, or (`by_within`) all the boxes of one `within` are."""
         from autograd.draw.groups import backward_units
 
         boxes: dict[Group, str] = {}
@@ -248,7 +265,10 @@ class _Builder:
         self.scene.orders += [ids for ids in by_cluster.values() if len(ids) > 1]
         for node in self.order:
             owner = self.group_of.get(node)
-            self.result.unit_of[node] = boxes[owner] if owner else f"op{self.index[node]}"
+            if owner is not None and by_within and owner.within:
+                self.result.unit_of[node] = "within:" + owner.within
+            else:
+                self.result.unit_of[node] = boxes[owner] if owner else f"op{self.index[node]}"
         seen: dict[tuple[str, str], str] = {}
         for node in self.order:
             member_of = self.group_of.get(node)
@@ -273,7 +293,10 @@ class _Builder:
                 self.result.carried.setdefault(arrow, []).append((node, position))
         units = backward_units(self.order, self.result.unit_of)
         for unit, nodes in units:
-            drawn = [unit] if unit.startswith("group") else [unit, "v" + unit[2:]]
+            if unit.startswith("within:"):
+                drawn = [box for group, box in boxes.items() if "within:" + group.within == unit]
+            else:
+                drawn = [unit] if unit.startswith("group") else [unit, "v" + unit[2:]]
             self.result.units.append((drawn, nodes))
         self.result.collapsed = True
         self.scene.legend.append(("", (
@@ -289,6 +312,10 @@ class _Builder:
     # --- legend and caption --------------------------------------------------------------------
 
     def finish(self) -> GraphScene:
+        crowded = thin_crowds(self.scene)
+        if crowded and self.options.legend:
+            self.scene.legend.append(("", f"faint lines: {crowded} arrows between groups of boxes, "
+                                          "too many to label"))
         if self.options.legend:
             kinds = [kind for kind in KINDS if kind in self.used_kinds]
             rows = [(KINDS[kind][0], self._kind_text(kind)) for kind in kinds]

@@ -4,13 +4,20 @@
 title), its members (interior nodes and leaves alike), the members its box still shows when it is
 collapsed (`shown`, e.g. a weighted sum and what it feeds), a line saying what it computes
 (`summary`), and optionally the title of a larger box drawn around it and its siblings (`within`).
+Top to bottom, larger boxes follow one another: one that uses the results of the box before it is
+drawn wholly below it, its leaves too (`stack_within`), so a chain of them reads down the page
+instead of spreading across it. Left to right that is not needed (the leaves sit under the first
+box's end, which costs no width) and it would cost much: every arrow from the first box into the
+second would have to go round the column of the second's leaves.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from autograd.draw.scene import Arrow, Scene
 from autograd.value import Value
 
 
@@ -91,6 +98,51 @@ def backward_units(
     return result
 
 
+def leaf_chains(groups: Sequence[Group], order: Sequence[Value]) -> list[list[Value]]:
+    """Leaves to keep side by side, in order, in one rank: each group's own, as its first op
+    takes them (w0, w1, b), and the leaves outside every group that the groups' first ops share
+    (inputs), as the first of them takes them. No chain mixes two groups' leaves: a layout could
+    then route no arrow between the groups."""
+    grouped = set(owners(groups))
+    chains: list[list[Value]] = []
+    shared: list[Value] = []
+    for group in groups:
+        members = set(group.members)
+        ops = [node for node in order if node in members and node.parents]
+        leaves = [p for p in (ops[0].parents if ops else ()) if not p.parents]
+        own = [leaf for leaf in dict.fromkeys(leaves) if leaf in members]
+        shared += [leaf for leaf in leaves if leaf not in grouped]
+        chains.append(own)
+    chains.append(list(dict.fromkeys(shared)))
+    return [chain for chain in chains if len(chain) > 1]
+
+
+def stack_within(scene: Scene) -> None:
+    """Invisible arrows that put each larger box (a top-level "outer" cluster) after the one
+    before it, when it uses that one's results: from each box that sends an arrow out of the
+    first to each box of the second that no arrow enters (its leaves, which a layout would
+    otherwise rank beside the first box's last ones)."""
+    parents = {cluster.id: cluster.parent for cluster in scene.clusters}
+    outer = [c.id for c in scene.clusters if c.style == "outer" and c.parent is None]
+    members: dict[str, set[str]] = {cluster: set() for cluster in outer}
+    for box in scene.boxes:
+        cluster = box.cluster
+        while cluster is not None and parents.get(cluster) is not None:
+            cluster = parents[cluster]
+        if cluster in members:
+            members[cluster].add(box.id)
+    entered = {arrow.head for arrow in scene.arrows}
+    for first, second in itertools.pairwise(outer):
+        before, after = members[first], members[second]
+        exits = sorted({a.tail for a in scene.arrows if a.tail in before and a.head not in before})
+        if not any(a.tail in before and a.head in after for a in scene.arrows):
+            continue
+        for head in sorted(after - entered):
+            for tail in exits:
+                scene.arrows.append(Arrow(f"after{len(scene.arrows)}", tail, head,
+                                          visible=False))
+
+
 def check_groups(groups: Sequence[Group]) -> None:
     """Group names must be unique: they title the boxes and name the clusters."""
     seen: set[str] = set()
@@ -100,4 +152,4 @@ def check_groups(groups: Sequence[Group]) -> None:
         seen.add(group.name)
 
 
-__all__ = ["Group", "backward_units", "check_groups", "owners"]
+__all__ = ["Group", "backward_units", "check_groups", "leaf_chains", "owners", "stack_within"]

@@ -65,15 +65,15 @@ def cells(box: Box) -> tuple[float, float, list[CellPlace]]:
     widths = [0.0] * columns
     for row in box.rows:
         for column, cell in enumerate(row):
-            bold = cell.role == "title"
-            need = text_width(cell.prefix + cell.text, bold=bold) + 2 * PAD
+            bold = cell.role in ("title", "grad")  # a page shows grads in bold
+            need = text_width(cell.prefix + max(cell.text, cell.room, key=len), bold=bold) + 2 * PAD
             if column == len(row) - 1 and len(row) < columns:
                 continue
             widths[column] = max(widths[column], need)
     for row in box.rows:  # a spanning cell may need more than its columns give
         if len(row) < columns:
             last = row[-1]
-            need = text_width(last.prefix + last.text) + 2 * PAD
+            need = text_width(last.prefix + max(last.text, last.room, key=len)) + 2 * PAD
             have = sum(widths[len(row) - 1 :])
             if need > have:
                 widths[-1] += need - have

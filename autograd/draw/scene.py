@@ -27,6 +27,7 @@ class Cell:
     prefix: str = ""  # written before the text, not part of it: "grad " before a grad's number
     grad_id: str = ""  # for a "grad" cell: the id `step_through` updates it by
     grad_of: str = ""  # for a "grad" cell: the label of the Value it is the gradient of
+    room: str = ""  # the longest text the cell will show (a page changes it): sized for that
 
 
 @dataclass
@@ -46,8 +47,13 @@ class Box:
 
 @dataclass
 class Arrow:
-    """An arrow from box `tail` to box `head`, with an optional label near its middle (or near its
-    head, `label_at="head"`, where many arrows leave one box)."""
+    """An arrow from box `tail` to box `head`, with an optional label beside it.
+
+    `straight`: drawn as one straight line from the side of the tail that faces the head to the
+    facing side of the head, not routed around boxes, so that many arrows between two ranks fan
+    out; `room`: at least this much space (points) between the ranks of its two ends, for such a
+    fan. `visible=False`: never drawn; it only tells the layout that `head` comes after `tail`.
+    """
 
     id: str
     tail: str
@@ -57,9 +63,12 @@ class Arrow:
     color: str = EDGE
     width: float = 1.0
     opacity: float = 1.0
-    label_at: str = "middle"
     tooltip: str = ""
     arrowhead: bool = True
+    straight: bool = False
+    room: float = 0.0
+    visible: bool = True
+    thin: bool = False  # one of a crowd of arrows (see `autograd.draw.crowds`)
 
 
 @dataclass

@@ -27,18 +27,26 @@
   function show() {
     for (const [cell, text] of Object.entries(data.initial)) byId(cell).textContent = text;
     for (const [arrow, text] of Object.entries(data.labels)) setLabel(arrow, text, "");
-    for (const node of document.querySelectorAll("svg .node")) {
-      node.classList.remove("current", "done");
+    for (const item of document.querySelectorAll("svg .node, svg .edge.thin")) {
+      item.classList.remove("current", "done");
     }
     for (let i = 0; i < k; i++) {
       const step = data.steps[i];
       const state = i === k - 1 ? "current" : "done";
       for (const [cell, text] of Object.entries(step.cells)) byId(cell).textContent = text;
       for (const [arrow, text] of Object.entries(step.arrows)) setLabel(arrow, text, state);
+      for (const arrow of step.lit) {
+        const edge = byId(arrow);
+        if (edge) edge.classList.add(state);
+      }
       for (const box of step.boxes) {
         const node = byId(box);
         if (node) node.classList.add(state);
       }
+    }
+    if (k > 0) {  // bring what this step lit into view
+      const first = byId(data.steps[k - 1].boxes[0]);
+      if (first) first.scrollIntoView({block: "center", inline: "center"});
     }
     const rule = byId("rule");
     rule.replaceChildren(...(k === 0 ? data.intro : data.steps[k - 1].panel).map(paragraph));

@@ -6,8 +6,10 @@ the logic, and so the legend is built from the same table as the boxes.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from autograd.value import Value
 
 DEFAULT_MAX_NODES = 300
 FONT = "Helvetica"
@@ -62,39 +64,38 @@ class Options:
         return text[1:] if text.startswith("-") and float(text) == 0.0 else text
 
 
-# An op with a number folded in: the symbol then the number ("* 2", "-1.0"), or the other way
-# round ("2 -", "1 /"). Only the way it is printed changes; the op string means nothing here.
-_NUMBER_RIGHT = re.compile(r"^(\*\*|[-+*/])\s*(\S+)$")
-_NUMBER_LEFT = re.compile(r"^(\S+?)\s*(\*\*|[-+*/])$")
 _SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "/", "**": "^"}
+MAX_SHOWN = 6  # operands listed in an op like sum(·, ·, 2); past it, only its numbers
 
 
-def op_text(op: str) -> str:
-    """An op as a diagram prints it, with typographic symbols: `× 2`, `− 1.0`, `2 −`, `^ 2`.
-
-    A bare "-" reads as a minus sign, "*" as a times sign; a folded number is set apart from its
-    symbol by a space, so "subtract 1.0" never reads like the number -1.0. Other ops are unchanged.
+def op_text(node: Value, number: Callable[[float], str]) -> str:
+    """The op that made `node` as a diagram prints it, read from the op and its operands (never
+    from the `op` string): typographic symbols, and a folded number in the diagram's format, set
+    apart from its symbol so "subtract 1.0" never reads like the number -1.0: `× 2`, `− 1`,
+    `2 −`, `^ 2`, `+ −0.5`, `sum(·, ·, 2)`; other ops by their name.
     """
-    if op in _SYMBOLS:
-        return _SYMBOLS[op]
-    for pattern, symbol_first in ((_NUMBER_RIGHT, True), (_NUMBER_LEFT, False)):
-        match = pattern.match(op)
-        if match is None:
-            continue
-        symbol, number = match.groups() if symbol_first else reversed(match.groups())
-        if _is_number(number):
-            number = "−" + number[1:] if number.startswith("-") else number
-            sign = _SYMBOLS[symbol]
-            return f"{sign} {number}" if symbol_first else f"{number} {sign}"
-    return op
+    op = node._op
+    if op is None:
+        return ""
+    operands = node._operands
+    symbol = _SYMBOLS.get(op.name, op.name)
 
+    def shown(x: object) -> str:
+        if isinstance(x, Value):
+            return "·"
+        text = number(float(x))  # type: ignore[arg-type]
+        return "−" + text[1:] if text.startswith("-") else text
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    constants = [x for x in operands if not isinstance(x, Value)]
+    if not constants:
+        return symbol
+    if len(operands) == 2 and not op.name.isidentifier():
+        left, right = operands
+        return f"{symbol} {shown(right)}" if isinstance(left, Value) else f"{shown(left)} {symbol}"
+    listed = [shown(x) for x in operands]
+    if len(listed) > MAX_SHOWN:
+        listed = ["…", *map(shown, constants)]
+    return f"{op.name}({', '.join(listed)})"
 
 
 __all__ = [

@@ -1,9 +1,11 @@
 """A `Scene` written as SVG at the places a `Layout` gives, by chainrule itself.
 
 The markup follows graphviz's own SVG, so one parser reads both: a `<g class="node">` per box,
-`<g class="edge">` per arrow and `<g class="cluster">` per cluster, each with a `<title>` (the id;
-`tail->head` for an arrow). A gradient's number is a `<tspan>` with `data-grad-of="<label>"` and an
-id, which is what `step_through` updates. The legend and caption go under the graph.
+`<g class="edge">` per arrow (`class="edge thin"` for one of a crowd) and `<g class="cluster">` per
+cluster, each with a `<title>` (the id; `tail->head` for an arrow). A gradient's number is a
+`<tspan>` with `data-grad-of="<label>"` and an id, which is what `step_through` updates. Cluster
+titles are written last, over everything, each a `<text class="cluster-title">` where the layout
+found no arrow. The legend and caption go under the graph.
 """
 
 from __future__ import annotations
@@ -25,13 +27,16 @@ def to_svg(scene: Scene, layout: Layout) -> str:
     parts: list[str] = []
     for cluster in scene.clusters:
         if cluster.id in layout.clusters:
-            parts.append(_cluster(cluster.id, cluster.label, cluster.style,
-                                  layout.clusters[cluster.id]))
+            parts.append(_cluster(cluster.id, cluster.style, layout.clusters[cluster.id]))
     for arrow in scene.arrows:
-        if arrow.id in layout.routes:
+        if arrow.visible and arrow.id in layout.routes:
             parts.append(_arrow(arrow, layout.routes[arrow.id]))
     for box in scene.boxes:
         parts.append(_box(box, layout.boxes[box.id]))
+    for cluster in scene.clusters:
+        if cluster.id in layout.titles:
+            parts.append(_title(cluster.id, cluster.label, cluster.style,
+                                layout.titles[cluster.id]))
     width, height = layout.width, layout.height
     if scene.legend:
         legend, legend_w, legend_h = _legend(scene.legend, height + 8)
@@ -51,20 +56,24 @@ def to_svg(scene: Scene, layout: Layout) -> str:
     )
 
 
-def _cluster(cluster_id: str, label: str, style: str,
-             rect: tuple[float, float, float, float]) -> str:
+def _cluster(cluster_id: str, style: str, rect: tuple[float, float, float, float]) -> str:
     x, y, w, h = rect
     if style == "outer":
         look = 'fill="none" stroke="#aaaaaa" stroke-dasharray="5,2"'
-        colour = FAINT
     else:
         look = f'fill="{GROUP_FILL}" stroke="{GROUP_BORDER}"'
-        colour = "#000000"
     return (
         f'<g id="{_a(cluster_id)}" class="cluster"><title>{_t(cluster_id)}</title>'
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" {look}/>'
-        f'<text x="{x + 8:.1f}" y="{y + FONT_SIZE + 3:.1f}" fill="{colour}">{_t(label)}</text></g>'
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" {look}/></g>'
     )
+
+
+def _title(cluster_id: str, label: str, style: str, at: Point) -> str:
+    """A cluster's title, over the arrows, edged in its cluster's colour so it stays readable."""
+    colour, edge = (FAINT, "#ffffff") if style == "outer" else ("#000000", GROUP_FILL)
+    return (f'<text class="cluster-title" data-cluster="{_a(cluster_id)}" x="{at[0]:.1f}" '
+            f'y="{at[1]:.1f}" fill="{colour}" stroke="{edge}" stroke-width="3" '
+            f'paint-order="stroke">{_t(label)}</text>')
 
 
 def _arrow(arrow: Arrow, route: Route) -> str:
@@ -82,7 +91,8 @@ def _arrow(arrow: Arrow, route: Route) -> str:
         d = f"M{_p(points[0])} {curve}"
     else:
         d = "M" + " L".join(_p(p) for p in points)
-    parts = [f'<g id="{_a(arrow.id)}" class="edge"><title>{_t(arrow.tail)}-&gt;'
+    kind = "edge thin" if arrow.thin else "edge"
+    parts = [f'<g id="{_a(arrow.id)}" class="{kind}"><title>{_t(arrow.tail)}-&gt;'
              f'{_t(arrow.head)}</title>']
     if arrow.tooltip:
         parts.append(f"<desc>{_t(arrow.tooltip)}</desc>")
@@ -99,7 +109,8 @@ def _arrow(arrow: Arrow, route: Route) -> str:
                                                       else arrow.color)
         parts.append(
             f'<text id="{_a(arrow.id)}-label" class="label" x="{x:.1f}" '
-            f'y="{y + EDGE_FONT_SIZE / 3:.1f}" text-anchor="middle" font-size="{EDGE_FONT_SIZE:g}"'
+            f'y="{y + EDGE_FONT_SIZE / 3:.1f}" text-anchor="{route.anchor}" '
+            f'font-size="{EDGE_FONT_SIZE:g}"'
             f' fill="{text_colour}"{weight} stroke="#ffffff" stroke-width="3" '
             f'paint-order="stroke">{_t(arrow.label)}</text>'
         )

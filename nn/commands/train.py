@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from nn.commands import train_data
 from nn.commands.options import add_activations, add_loss, add_seed, layer_sizes
+from nn.commands.sample_page import add_html_option, write_sample_page
 from nn.commands.train_data import Problem
 from nn.commands.train_output import save_scaling, write_plots
 from nn.layers import MLP
@@ -142,6 +143,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--no-progress", action="store_true",
                         help="hide the progress bar (shown only when stderr is a terminal "
                         "and tqdm is installed)")
+    add_html_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -178,6 +180,9 @@ def _train(args: argparse.Namespace) -> int:
     momentum = f" momentum {optimizer.momentum}" if isinstance(optimizer, SGD) else ""
     print(f"loss {loss}, {type(optimizer).__name__} lr {optimizer.lr}{momentum}, {epochs} "
           f"epochs, batch size {batch_size or len(X_train)}")
+    if args.html and not write_sample_page(args.html, model, X_train[0], y_train[0], loss,
+                                           problem.name):
+        return 1
     history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=epochs,
                   batch_size=batch_size or None, X_test=X_test, y_test=y_test,
                   metric=problem.metric, seed=args.seed,

@@ -16,14 +16,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value
+import autograd
+from autograd import Value, define_op
 from autograd.backward import topological_order
 from autograd.draw import DotNotFoundError, Group, draw, draw_svg, save
+from autograd.draw.measure import text_width
 from autograd.draw.paths import find_paths
-from autograd.draw.style import KINDS, op_text
-from tests.svg import parse_svg, render
+from autograd.draw.style import KINDS, Options, op_text
+from tests.svg import edge_paths, parse_svg, render
 
 ROOT = Path(__file__).resolve().parents[2]
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def values_of(drawing_nodes: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -77,15 +80,34 @@ def test_folded_numbers_read_as_ops_not_as_numbers(dot: str) -> None:
     assert len(values_of(drawing.nodes)) == 6  # only a is a leaf: the numbers are in the ops
 
 
-@pytest.mark.parametrize(
-    ("op", "shown"),
-    [("-1.0", "− 1.0"), ("- 1.0", "− 1.0"), ("*2", "× 2"), ("* 2", "× 2"), ("2-", "2 −"),
-     ("2 -", "2 −"), ("1 /", "1 /"), ("**2", "^ 2"), ("+-0.5", "+ −0.5"), ("-", "−"),
-     ("*", "×"), ("tanh", "tanh"), ("sum(·, ·, 2)", "sum(·, ·, 2)"), ("weighted_sum",
-     "weighted_sum"), ("my-op", "my-op")],
-)
-def test_op_text_sets_symbols_apart_from_numbers(op: str, shown: str) -> None:
-    assert op_text(op) == shown
+def test_op_text_sets_symbols_apart_from_numbers_in_the_diagrams_format() -> None:
+    a, b = Value(1.5, "a"), Value(2.0, "b")
+    cases = [(a - 1.0, "− 1"), (a * 2, "× 2"), (2 - a, "2 −"), (1 / a, "1 /"), (a**2, "^ 2"),
+             (a + -0.5, "+ −0.5"), (a - b, "−"), (a * b, "×"), (a.tanh(), "tanh"),
+             (autograd.sum([a, b, 2.0]), "sum(·, ·, 2)"), (a - 0.6964338352160273, "− 0.6964"),
+             (autograd.sum([a, *range(1, 8)]), "sum(…, 1, 2, 3, 4, 5, 6, 7)")]
+    number = Options(number_format=".4g").number
+    assert [op_text(node, number) for node, _ in cases] == [shown for _, shown in cases]
+    dash = define_op("my-op", lambda x, y: x - y, lambda x, y, out: (1.0, -1.0))
+    assert op_text(dash(a, 3.0), number) == "my-op 3" and op_text(a, number) == ""
+
+
+def test_a_users_op_draws_like_a_built_in_one(dot: str) -> None:
+    sin = define_op("sin", math.sin, lambda x, out: (cos(x),))
+    cos = define_op("cos", math.cos, lambda x, out: (-sin(x),))
+    x = Value(0.7, "x")
+    out = sin(x * 2.0) * cos(x)
+    out.label = "out"
+    out.backward()
+    for drawing in (render(draw(out, show_local=True)),
+                    parse_svg(draw_svg(out, show_local=True, engine="grandalf").encode())):
+        assert ops_of(drawing.nodes) == ["cos", "sin", "×", "× 2"]
+        labels = [edge[2] for edge in drawing.edges if edge[2]]
+        assert f"dv2/dv1 = {math.cos(1.4):.4g}" in labels  # sin's derivative, as it recorded
+        assert f"dv3/dx = {-math.sin(0.7):.4g}" in labels  # cos's
+        assert f"grad {x.grad:.4g}" in drawing.nodes["v0"]  # x used twice: two paths, one sum
+    assert x.grad == pytest.approx(2 * math.cos(1.4) * math.cos(0.7)
+                                   - math.sin(1.4) * math.sin(0.7), rel=1e-14)
 
 
 def test_highlight_draws_every_path_bold_and_sums_their_products(dot: str) -> None:
@@ -247,6 +269,25 @@ def test_groups_are_boxed_when_everything_fits(dot: str) -> None:
     assert any(texts[0] == "z0" for texts in values_of(drawing.nodes).values())
 
 
+@pytest.mark.parametrize("engine", ["dot", "grandalf"])
+def test_top_to_bottom_a_larger_box_that_uses_another_comes_wholly_below_it(
+    engine: str
+) -> None:
+    if engine == "dot":
+        from tests.conftest import require_dot
+
+        require_dot()
+    root, groups = blocks(2)
+    staged = [Group(g.name, g.members, g.shown, g.summary, f"stage {i}")
+              for i, g in enumerate(groups)]
+    drawing = parse_svg(draw_svg(root, groups=staged, engine=engine, rankdir="TB").encode())
+    rects = {g.get("id"): g.find(f"{SVG}rect") for g in drawing.root.iter(f"{SVG}g")
+             if g.get("class") == "cluster"}
+    first, second = rects["cluster_stage_0"], rects["cluster_stage_1"]
+    # w1 and b1 are leaves, which a layout would otherwise rank beside stage 0's last box
+    assert float(second.get("y", 0)) >= float(first.get("y", 0)) + float(first.get("height", 0))
+
+
 # --- the same diagram as SVG, with or without dot (issue 15) ---------------------------------
 
 
@@ -274,6 +315,29 @@ def test_without_dot_draw_svg_has_a_box_per_value_and_an_arrow_per_operand(
     assert len(operands) == sum(len(node.parents) for node in order)
     assert sum(1 for e in operands if e[0] == "v0") == 3
     assert f"grad {a.grad:.4g}" in drawing.nodes["v0"]
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_without_dot_arrow_labels_sit_beside_their_lines_not_on_them(rankdir: str) -> None:
+    _, _, _, out = example()
+    drawing = parse_svg(draw_svg(out, engine="grandalf", show_local=True,
+                                 rankdir=rankdir).encode())
+    paths = edge_paths(drawing)
+    labels = 0
+    for group in drawing.root.iter(f"{SVG}g"):
+        for text in group.iter(f"{SVG}text") if group.get("class") == "edge" else ():
+            words, x, y = "".join(text.itertext()), float(text.get("x", 0)), float(
+                text.get("y", 0))
+            width = text_width(words, 10)
+            left = {"start": x, "end": x - width}.get(text.get("text-anchor", ""), x - width / 2)
+            box = (left, y - 8, left + width, y + 2)  # from the capitals' tops to the descenders
+            line = paths[group.get("id") or ""]
+            assert not [p for p in line if box[0] + 1 < p[0] < box[2] - 1
+                        and box[1] + 1 < p[1] < box[3] - 1], f"{words!r} lies on its line"
+            assert min(math.dist(p, (min(max(p[0], box[0]), box[2]),
+                                     min(max(p[1], box[1]), box[3]))) for p in line) < 6, words
+            labels += 1
+    assert labels == 5
 
 
 def test_draw_svg_uses_dot_when_it_is_installed(dot: str) -> None:

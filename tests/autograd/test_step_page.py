@@ -7,40 +7,26 @@ CHAINRULE_REQUIRE_BROWSER=1 (CI).
 from __future__ import annotations
 
 import math
-import tempfile
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from autograd import Value
+from autograd import Value, define_op
 from autograd.backward import topological_order
 from autograd.draw.step import step_through
-from tests.conftest import require_browser
+from tests.browser import headless_chromium
 
 DASH = "—"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium, driver_path = require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="chainrule-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 f"--user-data-dir={profile}", "--window-size=1400,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
+    with headless_chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def seed_neuron() -> tuple[Value, list[Value]]:
@@ -65,6 +51,21 @@ def shared_node() -> tuple[Value, list[Value]]:
     return out, [x, y, u, out]
 
 
+# An op of the user's own, made by define_op like every built-in one (test_define_op.py).
+sin = define_op("sin", math.sin, lambda x, out: (cos(x),))
+cos = define_op("cos", math.cos, lambda x, out: (-sin(x),))
+
+
+def user_ops() -> tuple[Value, list[Value]]:
+    """f = sin(x y) cos(x) + 2: a user's ops, one with a number folded in, x used twice."""
+    x, y = Value(0.7, "x"), Value(-1.3, "y")
+    s = sin(x * y)
+    s.label = "s"
+    f = s * cos(x) + 2.0
+    f.label = "f"
+    return f, [x, y, s, f]
+
+
 def grads_shown(driver: Any) -> dict[str, str]:
     return dict(driver.execute_script(
         "const found = {};"
@@ -73,11 +74,16 @@ def grads_shown(driver: Any) -> dict[str, str]:
         "return found;"))
 
 
+def page_steps(root: Value) -> range:
+    return range(sum(1 for node in topological_order(root) if node.parents))
+
+
 def click(driver: Any, button: str) -> None:
     driver.find_element("id", button).click()
 
 
-@pytest.mark.parametrize("example", [seed_neuron, shared_node], ids=["seed neuron", "shared"])
+@pytest.mark.parametrize("example", [seed_neuron, shared_node, user_ops],
+                         ids=["seed neuron", "shared", "define_op"])
 def test_the_page_steps_backward_to_the_gradients(
     browser: Any, example: Any, tmp_path: Path
 ) -> None:
@@ -96,7 +102,7 @@ def test_the_page_steps_backward_to_the_gradients(
     ops = sum(1 for node in topological_order(root) if node.parents)
     clicks = 0
     states = [start]
-    while browser.find_element("id", "next").is_enabled():
+    while browser.find_element("id", "next").is_enabled() and clicks <= ops:
         click(browser, "next")
         clicks += 1
         states.append(grads_shown(browser))
@@ -112,6 +118,19 @@ def test_the_page_steps_backward_to_the_gradients(
     click(browser, "end")
     assert grads_shown(browser) == final
     assert browser.get_log("browser") == []
+    assert overflowing_cells(browser) == []
+
+
+def overflowing_cells(driver: Any) -> list[str]:
+    """The grad cells whose text, as the browser sets it, runs past the cell's rectangle."""
+    return list(driver.execute_script(
+        "const bad = [];"
+        "for (const t of document.querySelectorAll('tspan.grad')) {"
+        "  const text = t.parentNode, cell = text.previousElementSibling;"
+        "  const box = text.getBBox(), x = cell.x.baseVal.value, w = cell.width.baseVal.value;"
+        "  if (box.x < x || box.x + box.width > x + w) bad.push(text.textContent);"
+        "}"
+        "return bad;"))
 
 
 def test_the_shared_node_adds_both_contributions(browser: Any, tmp_path: Path) -> None:
@@ -120,7 +139,7 @@ def test_the_shared_node_adds_both_contributions(browser: Any, tmp_path: Path) -
     step_through(root).save(page)
     browser.get(page.as_uri())
     panel = []
-    while browser.find_element("id", "next").is_enabled():
+    for _ in page_steps(root):
         click(browser, "next")
         panel.append(browser.find_element("id", "rule").text)
     text = "\n".join(panel)
@@ -172,7 +191,23 @@ def test_the_page_is_self_contained_and_leaves_every_grad_alone() -> None:
     assert len(page.steps) == sum(1 for node in topological_order(root) if node.parents)
     for outside in ("http://", "https://", "<link", "src="):
         assert outside not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    # the key sits in the side panel, in view however far the diagram scrolls
+    legend = html[html.index('<details id="legend"'):html.index("</details>")]
+    assert "output: the Value drawn" in legend and "unlabelled Values" in legend
+    assert 'id="legend"' not in page.svg
     frame = page._repr_html_()
     assert frame.startswith("<iframe srcdoc=") and "&lt;button id=&quot;next&quot;" in frame
     with pytest.raises(TypeError, match="takes a Value"):
         step_through(3.0)  # type: ignore[arg-type]
+
+
+def test_the_readme_example_writes_the_page_without_dot(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Watching backward, step by step"):]
+    start = section.index("```python") + len("```python")
+    code = section[start:section.index("```", start)]
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True, timeout=120,
+                   env={"PATH": "", "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    html = (tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert 'data-layout="grandalf"' in html and "step 0 of 6" in html
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["steps.html"]
