@@ -19,7 +19,7 @@ A model is anything shaped like one: `.layers` of `.neurons`, each with `.w`, `.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from autograd import Value
 from autograd.backward import topological_order
@@ -34,6 +34,7 @@ from autograd.draw.step import step_through as _step_through
 from autograd.draw.style import DEFAULT_MAX_NODES, KINDS, Options
 from nn.losses import LOSSES
 from nn.manual import target_vector
+from nn.module import NeuronLike
 
 if TYPE_CHECKING:
     import graphviz
@@ -43,20 +44,6 @@ WEIGHT_ROOM = 150.0  # points between two layers, for the weights written beside
 FAN_ROOM = 72.0  # points between two layers, for their arrows to fan out
 NEURON_FILL = KINDS["group"][0]
 OUTPUT_FILL = KINDS["output"][0]
-
-
-class NeuronLike(Protocol):
-    """What a neuron must have to be drawn (or backpropagated by hand in `nn.manual`):
-    `z = w·x + b`, `a = activation(z)`."""
-
-    @property
-    def w(self) -> Sequence[Value]: ...
-
-    @property
-    def b(self) -> Value: ...
-
-    @property
-    def activation(self) -> str: ...
 
 
 Layers = list[list[NeuronLike]]

@@ -39,34 +39,8 @@ from autograd.backward import topological_order
 from autograd.draw.paths import find_paths
 from nn.compare import check_loss_fits
 from nn.losses import LOSSES
-from nn.manual import backprop, target_vector
-
-Number = float | int | Value
-Sample = Sequence[Number] | Number
-Target = Sequence[Number] | Number
-
-
-class NeuronLike(Protocol):
-    @property
-    def w(self) -> Sequence[Value]: ...
-
-    @property
-    def b(self) -> Value: ...
-
-    @property
-    def activation(self) -> str: ...
-
-    def __call__(self, x: Sequence[float]) -> Value: ...
-
-
-class LayerLike(Protocol):
-    @property
-    def neurons(self) -> Sequence[NeuronLike]: ...
-
-
-class ModelLike(Protocol):
-    @property
-    def layers(self) -> Sequence[LayerLike]: ...
+from nn.manual import Sample, Target, as_floats, backprop, target_vector
+from nn.module import ModelLike
 
 
 class Model(ModelLike, Protocol):
@@ -176,18 +150,6 @@ def path_count(model: ModelLike, ref: ParamRef, m: int) -> int:
     return m * math.prod(len(layer.neurons) for layer in list(model.layers)[ref.layer :])
 
 
-def as_floats(entry: Sample | Target, what: str, i: int) -> list[float]:
-    """A sample or target as a list of floats (a lone number is a list of one)."""
-    items: Sequence[Number] = entry if isinstance(entry, Sequence) else [entry]
-    out = []
-    for item in items:
-        number = item.data if isinstance(item, Value) else item
-        if not isinstance(number, (int, float)) or isinstance(number, bool):
-            raise TypeError(f"explain: {what} {i} holds {item!r}; expected numbers")
-        out.append(float(number))
-    return out
-
-
 @dataclass
 class _Graph:
     """The cost's graph, with the nodes the notes name, and the sample each belongs to."""
@@ -226,7 +188,7 @@ def _graph(model: ModelLike, X: Sequence[Sample], Y: Sequence[Target], loss: str
         for l, layer in enumerate(model.layers, start=1):
             outputs = []
             for j, neuron in enumerate(layer.neurons):
-                a = neuron(values)  # type: ignore[arg-type]
+                a = neuron(values)
                 z = a if neuron.activation == "linear" else a.parents[0]
                 lower[a], upper[z], sample[a], sample[z] = f"a{l}[{j}]", f"z{l}[{j}]", i, i
                 built += [z, a]

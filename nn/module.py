@@ -11,12 +11,42 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from autograd import Value
 from nn import serialize
 
 Architecture = dict[str, object]
 Inputs = Sequence[Value | float]
+
+
+class NeuronLike(Protocol):
+    """What a neuron must have to be drawn or backpropagated by hand: z = w·x + b, a = f(z)."""
+
+    @property
+    def w(self) -> Sequence[Value]: ...
+
+    @property
+    def b(self) -> Value: ...
+
+    @property
+    def activation(self) -> str: ...
+
+    def __call__(self, x: Inputs) -> Value: ...
+
+
+class LayerLike(Protocol):
+    """A layer: its neurons, each reading the same inputs."""
+
+    @property
+    def neurons(self) -> Sequence[NeuronLike]: ...
+
+
+class ModelLike(Protocol):
+    """A network: its layers, the input first (an `MLP`, or anything shaped like one)."""
+
+    @property
+    def layers(self) -> Sequence[LayerLike]: ...
 
 
 class Module:

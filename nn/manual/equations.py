@@ -26,41 +26,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from autograd import Value
 from nn.activations import get_activation
 from nn.data import one_hot
 from nn.losses import get_loss
+from nn.module import LayerLike, ModelLike, NeuronLike
 
 Number = float | int | Value
 Sample = Sequence[Number] | Number
 Target = Sequence[Number] | Number
 WeightGrads = list[list[list[float]]]
 BiasGrads = list[list[float]]
-
-
-class NeuronLike(Protocol):
-    """What a neuron must have to be backpropagated by hand: z = w·x + b, a = activation(z)."""
-
-    @property
-    def w(self) -> Sequence[Value]: ...
-
-    @property
-    def b(self) -> Value: ...
-
-    @property
-    def activation(self) -> str: ...
-
-
-class LayerLike(Protocol):
-    @property
-    def neurons(self) -> Sequence[NeuronLike]: ...
-
-
-class ModelLike(Protocol):
-    @property
-    def layers(self) -> Sequence[LayerLike]: ...
 
 
 # ---------------------------------------------------------------------------------------------
