@@ -27,6 +27,7 @@ from __future__ import annotations
 import builtins
 import math
 from collections.abc import Callable
+from typing import Any, cast
 
 from autograd.backward import gradients
 from autograd.compile.function import FUNCTION, write_function
@@ -50,8 +51,7 @@ class Compiled:
         self.arity = len(t.inputs)
         self.source, namespace = write_function(t)
         self._leaves = tuple(t.leaves)
-        self._function: Callable[..., tuple[float, tuple[float, ...], tuple[float, ...]]]
-        self._function = build(self.source, namespace, FUNCTION)  # type: ignore[assignment]
+        self._function = build(self.source, namespace, FUNCTION)
 
     def __call__(self, *numbers: float) -> Result:
         if len(numbers) != self.arity:
@@ -65,7 +65,7 @@ class Compiled:
         else:
             failed = False
         if failed:
-            return value_and_grad(self.f)(*xs)  # type: ignore[return-value]
+            return cast(Result, value_and_grad(self.f)(*xs))
         for leaf, g in zip(self._leaves, leaf_grads):
             leaf.grad += g
         return value, grads[0] if self.arity == 1 else grads
@@ -113,11 +113,11 @@ def compile(f: Callable[..., Value], *example_args: float) -> Compiled:
     return compiled
 
 
-def build(source: str, namespace: dict[str, object], name: str) -> Callable[..., object]:
+def build(source: str, namespace: dict[str, object], name: str) -> Callable[..., Any]:
     """Compile the generated source once and return the function it defines."""
     scope = dict(namespace)
     exec(builtins.compile(source, "<chainrule compiled>", "exec"), scope)
-    return scope[name]  # type: ignore[return-value]
+    return cast(Callable[..., Any], scope[name])
 
 
 def _number(x: object) -> float:

@@ -37,8 +37,7 @@ MAX_BRANCHES = 8  # ... and so is one that branches more often than this in a si
 Decisions = tuple[bool, ...]
 
 # Names the generated code uses for itself; a function is never bound to one of them.
-RESERVED = frozenset({"abs", "inf", "nan", "math", "zip", "len", "sum", "float", "range",
-                      "local"})
+RESERVED = frozenset({"abs", "inf", "nan", "local"})
 
 
 def write(function: Callable[..., Any], operands: Sequence[Code | float]) -> Code | None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from autograd.compile.expressions import Namespace
-from autograd.compile.program import Writer, receiving
+from autograd.compile.program import Writer, indented, receiving
 from autograd.compile.trace import Trace
 from autograd.value import Value
 
@@ -73,7 +73,7 @@ def write_function(t: Trace) -> tuple[str, dict[str, object]]:
     gradients = ", ".join(f"d{name}" for name in arguments)
     leaf_gradients = ", ".join(f"d{names[leaf]}" for leaf in leaves)
     body.append(f"return {out}, ({gradients},), ({leaf_gradients}{',' if leaves else ''})")
-    lines += ["    " + line for line in body]
+    lines += indented(body)
     return "\n".join(lines) + "\n", namespace.values
 
 

@@ -47,7 +47,7 @@ class Writer:
 
     def forward(self, node: Value) -> str:
         """`name = expression`: the node's value from its operands, by its op's forward pass."""
-        return f"{self.names[node]} = {self.expression(node).text}"
+        return wrapped(f"{self.names[node]} = {self.expression(node).text}")
 
     def expression(self, node: Value) -> Code:
         """The op of `node` applied to its operands (their names, or folded numbers)."""
@@ -56,18 +56,20 @@ class Writer:
         numbers = [x.data if isinstance(x, Value) else float(x) for x in node._operands]
         return self.namespace.forward(node._op, operands, numbers, node.data)
 
-    def operand(self, x: object) -> Code | float:
+    def operand(self, x: Value | Code | float) -> Code | float:
         """How an operand is written: a named node by its name, a number as itself.
 
         A Value without a name is a node of a derivative's graph: written as its expression, or
         as its number if it is a leaf (a constant the derivative made).
         """
+        if isinstance(x, Code):
+            return x
         if isinstance(x, Value):
             name = self.names.get(x)
             if name is not None:
                 return Code.name(name)
             return self.expression(x) if x._op is not None else number(x.data)
-        return float(x)  # type: ignore[arg-type]
+        return float(x)
 
     def backward(self, node: Value, receives: Collection[Value]) -> list[str]:
         """The terms `node` adds to the gradients of its parents in `receives`, under
@@ -78,12 +80,12 @@ class Writer:
         grad = Code.name(self.gradient(node))
         lines = [f"if {grad.text}:"]
         try:
-            derivatives = [self.operand(d) for d in node.local_grads_as_values()]
-        except Exception:  # local_grads that work on numbers only: call them
-            derivatives = self.called_local_grads(node, lines)
+            derivatives: list[Value | Code | float] = list(node.local_grads_as_values())
+        except Exception:  # local_grads that work on numbers only: the code calls them
+            derivatives = list(self.called_local_grads(node, lines))
         for parent, derivative in zip(parents, derivatives):
             if parent in receives:
-                term = times(derivative, grad)
+                term = times(self.operand(derivative), grad)
                 lines.append(f"    {self.gradient(parent)} += {term.text}")
         return lines
 
@@ -123,6 +125,34 @@ def receiving(order: Iterable[Value], wanted: Collection[Value]) -> set[Value]:
     return found
 
 
+def wrapped(statement: str, width: int = 96, indent: str = "    ") -> str:
+    """`name = expression`, the expression in parentheses over several lines if it is long,
+    broken before a `+` where it can be.
+
+    Python lets a line break between any two tokens inside parentheses, and the generated
+    expressions have spaces only between tokens (they hold no strings).
+    """
+    if len(statement) <= width or " = " not in statement:
+        return statement
+    target, expression = statement.split(" = ", 1)
+    terms = expression.split(" + ")
+    pieces = [terms[0], *("+ " + term for term in terms[1:])]
+    lines, line = [], f"{target} = ("
+    for piece in pieces:
+        for token in [piece] if len(piece) < width // 2 else piece.split(" "):
+            if len(line) + len(token) + 1 > width and line.strip():
+                lines.append(line.rstrip())
+                line = indent
+            line += token + " "
+    lines.append(line.rstrip() + ")")
+    return "\n".join(lines)
+
+
+def indented(lines: Iterable[str], prefix: str = "    ") -> list[str]:
+    """Each line, the lines of a wrapped statement too, with `prefix` in front (none if empty)."""
+    return [prefix + part if part else "" for line in lines for part in line.split("\n")]
+
+
 _IDENTIFIER = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 
 
@@ -131,4 +161,4 @@ def names_used(lines: Iterable[str]) -> set[str]:
     return {match for line in lines for match in _IDENTIFIER.findall(line)}
 
 
-__all__ = ["Writer", "names_used", "receiving", "times"]
+__all__ = ["Writer", "indented", "names_used", "receiving", "times", "wrapped"]

@@ -13,7 +13,7 @@ path; it cannot prove that none would.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from autograd.backward import topological_order
@@ -79,10 +79,9 @@ def signature(t: Trace) -> Signature:
     return rows
 
 
-def _key(x: object) -> object:
+def _key(x: float) -> object:
     """A folded number as a comparable key (NaN equal to NaN)."""
-    value = float(x)  # type: ignore[arg-type]
-    return "nan" if math.isnan(value) else value
+    return "nan" if math.isnan(x) else float(x)
 
 
 def other_numbers(numbers: Sequence[float]) -> list[list[float]]:
@@ -158,8 +157,8 @@ def _shown(node: Value) -> str:
     return repr(node.op) if node._op is not None else "a leaf"
 
 
-def _numbers(xs: object) -> str:
-    return "(" + ", ".join(f"{x:.4g}" for x in xs) + ")"  # type: ignore[attr-defined]
+def _numbers(xs: Iterable[float]) -> str:
+    return "(" + ", ".join(f"{x:.4g}" for x in xs) + ")"
 
 
 __all__ = ["Trace", "TraceError", "check_other_numbers", "other_numbers", "signature", "trace"]
