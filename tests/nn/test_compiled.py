@@ -13,6 +13,7 @@ import math
 import random
 import signal
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -292,3 +293,54 @@ def test_a_model_that_branches_on_the_data_is_refused() -> None:
     step = compile_step(model, "mse", SGD(model.parameters(), lr=0.1))
     with pytest.raises(TraceError, match="different graph for another sample"):
         step([[1.0], [2.0]], [0.0, 1.0])
+
+
+def test_fit_with_compile_trains_exactly_as_fit() -> None:
+    from nn import fit
+    from nn.data import make_moons
+
+    X, y = make_moons(50, noise=0.1, seed=0)
+    histories, models = [], []
+    for compile in (False, True):
+        model = MLP(2, [8, 1], activation="tanh", output_activation="sigmoid", seed=0)
+        # batches of 20, 20 and 10: two batch sizes, each with its code
+        histories.append(fit(model, X, y, loss="half_mse", optimizer=Adam(model.parameters(),
+                                                                            lr=0.05),
+                             epochs=8, batch_size=20, progress=False, compile=compile))
+        models.append(model)
+    assert_same(histories[1].train_loss, histories[0].train_loss)
+    assert histories[1].train_metric == histories[0].train_metric
+    assert_same(list(models[1].state_dict().values()), list(models[0].state_dict().values()))
+
+
+def test_fit_with_compile_stops_at_a_non_finite_loss_as_fit_does() -> None:
+    from nn import fit
+
+    X, y = [[0.5], [1.0], [2.0], [3.0], [1.5], [0.0]], [0.0, 1.0, 1.0, math.inf, 0.5, 1.0]
+    messages, states = [], []
+    for compile in (False, True):
+        model = MLP(1, [2, 1], seed=0)
+        with pytest.raises(FloatingPointError, match=r"fit: epoch 1, step \d: the loss is inf"
+                           ) as error:
+            fit(model, X, y, loss="mse", optimizer=SGD(model.parameters(), lr=0.1), epochs=2,
+                batch_size=2, progress=False, compile=compile)
+        messages.append(str(error.value))
+        states.append(model.state_dict())
+    assert messages[0] == messages[1] and states[0] == states[1]
+
+
+def test_chainrule_train_compile_trains_the_same_model(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from nn.commands import train
+
+    parser = argparse.ArgumentParser(prog="chainrule")
+    train.register(parser.add_subparsers(dest="command", required=True))
+    for flags, folder in (([], "eager"), (["--compile"], "compiled")):
+        args = parser.parse_args(["train", "--dataset", "xor", "--epochs", "10", "--no-plots",
+                                  "--no-progress", "--out", str(tmp_path / folder), *flags])
+        assert args.run(args) == 0
+    assert "train loss" in capsys.readouterr().out
+    saved = [(tmp_path / folder / "model.json").read_text() for folder in ("eager", "compiled")]
+    assert saved[0] == saved[1]
