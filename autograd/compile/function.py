@@ -77,10 +77,18 @@ def write_function(t: Trace) -> tuple[str, dict[str, object]]:
     return "\n".join(lines) + "\n", namespace.values
 
 
-def chained_zeros(names: Iterable[str], per_line: int = 8) -> list[str]:
-    """`a = b = c = 0.0`, a few names a line."""
-    names = list(names)
-    return [" = ".join([*names[i:i + per_line], "0.0"]) for i in range(0, len(names), per_line)]
+def chained_zeros(names: Iterable[str], width: int = 88) -> list[str]:
+    """`a = b = c = 0.0`, as many names a line as fit in `width` characters."""
+    lines: list[str] = []
+    line: list[str] = []
+    for name in names:
+        if line and sum(len(n) + 3 for n in line) + len(name) > width:
+            lines.append(" = ".join([*line, "0.0"]))
+            line = []
+        line.append(name)
+    if line:
+        lines.append(" = ".join([*line, "0.0"]))
+    return lines
 
 
 __all__ = ["FUNCTION", "chained_zeros", "write_function"]

@@ -37,14 +37,14 @@ from autograd import Value
 from autograd.compile.code import Code, call
 from autograd.compile.expressions import Namespace
 from autograd.compile.function import chained_zeros
-from autograd.compile.program import Writer, indented, names_used, receiving, times
+from autograd.compile.program import Writer, indented, names_used, receiving, times, wrapped
 from nn.activations import ACTIVATIONS
 from nn.compiled.loss import BatchLoss
 from nn.compiled.model import Sample
 
 FUNCTION = "train_step"
 RESERVED = {FUNCTION, "X", "y", "parameters", "leaves", "engine_loss", "outputs", "saved", "zip",
-            "reversed", "C", "p", "dC_dC", "dC_doutputs"}
+            "reversed", "C", "p", "dC_dC", "dC_doutputs", "gradients"}
 
 
 @dataclass
@@ -112,9 +112,11 @@ class _Code:
         body = self.read_parameters(leaves)
         body += self.forward()
         body += self.backward()
-        grads = ", ".join(f"dC_d{self.names[p]}" for p in self.params)
+        body.append("# the gradients, summed over the batch")
+        gradients = ", ".join(f"dC_d{self.names[p]}" for p in self.params)
+        body.append(wrapped(f"gradients = [{gradients}]"))
         leaf_grads = ", ".join(f"dC_d{self.names[leaf]}" for leaf in leaves)
-        body.append(f"return outputs, C, [{grads}], [{leaf_grads}]")
+        body.append(f"return outputs, C, gradients, [{leaf_grads}]")
         return "\n".join(lines + indented(body)) + "\n"
 
     def read_parameters(self, leaves: list[Value]) -> list[str]:
@@ -220,7 +222,7 @@ class _Code:
         lines += chained_zeros(dict.fromkeys(writer.gradient(node) for node in totals))
         seeded: list[Value] = []
         if batch is not None:
-            lines.append("# the loss of the batch")
+            lines.append("# the loss of the batch, backward")
             # Each sample's terms receive theirs in the loop below, from the seeds after this.
             outside = self.receives - set(self.per_sample) - set(batch.outputs)
             for node in reversed(batch.tail):
@@ -274,9 +276,9 @@ class _Code:
 
 
 def _layer_comment(l: int) -> str:
-    back = f"; dC/da{l - 1}[k] += W{l}[j][k] delta{l}[j]" if l > 1 else ""
-    return (f"# layer {l}: delta{l} = dC/dz{l} = dC/da{l} * da{l}/dz{l}; "
-            f"dC/dW{l}[j][k] = delta{l}[j] a{l - 1}[k]; dC/db{l} = delta{l}{back}")
+    back = f";  dC/da{l - 1}[k] += W{l}[j][k] delta{l}[j]" if l > 1 else ""
+    return (f"# layer {l}: delta{l} = dC/dz{l} = dC/da{l} * da{l}/dz{l}\n"
+            f"#   dC/dW{l}[j][k] = delta{l}[j] a{l - 1}[k];  dC/db{l} = delta{l}{back}")
 
 
 def _unpacked(names: list[str], as_tuple: bool) -> str:
