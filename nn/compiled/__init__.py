@@ -34,7 +34,14 @@ from autograd.backward import backward, topological_order
 from autograd.compile import build
 from autograd.compile.trace import TraceError, other_numbers
 from nn.compiled.loss import split_loss
-from nn.compiled.model import network, parameters, same_graph, shape, trace_sample
+from nn.compiled.model import (
+    Neurons,
+    activations,
+    network,
+    parameters,
+    same_graph,
+    trace_sample,
+)
 from nn.compiled.source import FUNCTION, Step, write_step
 from nn.losses import Loss, get_loss
 from nn.metrics import Output, Target
@@ -65,7 +72,6 @@ class CompiledStep:
                             f"{type(optimizer).__name__}")
         self.model, self.optimizer = model, optimizer
         self.loss: Loss = get_loss(loss) if isinstance(loss, str) else loss
-        self._neurons = network(model)
         self._params: list[Value] = []
         self._codes: dict[tuple[object, ...], Code] = {}  # by batch size, shapes of model and y
         self._code: Code | None = None
@@ -87,14 +93,15 @@ class CompiledStep:
     def __call__(self, X: Sequence[Sequence[float]], y: Sequence[Target]) -> Result:
         if not X or len(X) != len(y):
             return self._in_the_engine(X, y)  # the engine's own error for an empty or odd batch
-        params = parameters(self.model, self._neurons)
+        neurons = network(self.model)  # read afresh: a neuron or layer may have been replaced
+        params = parameters(self.model, neurons)
         if params != self._params:  # a parameter replaced by another Value: trace again
             self._codes.clear()
             self._params = params
-        key = (len(X), shape(self._neurons), _kind(y[0]))
+        key = (len(X), activations(neurons), _kind(y[0]))
         code = self._codes.get(key)
         if code is None:
-            code = self._codes[key] = self._write(X, y, params)
+            code = self._codes[key] = self._write(X, y, params, neurons)
         self._code = code
         try:
             outputs, C, grads, leaf_grads = code.function(
@@ -152,13 +159,13 @@ class CompiledStep:
             self.loss(preds, y)
         self._checked_targets.update(k for k in keys if k is not None)
 
-    def _write(self, X: Sequence[Sequence[float]], y: Sequence[Target],
-               params: list[Value]) -> Code:
+    def _write(self, X: Sequence[Sequence[float]], y: Sequence[Target], params: list[Value],
+               neurons: Neurons | None) -> Code:
         """Trace the model and the loss on this batch and write the step's code."""
-        sample = trace_sample(self.model, X[0], self._neurons)
+        sample = trace_sample(self.model, X[0], neurons)
         for point in other_numbers([float(v) for v in X[0]]):
             try:
-                other = trace_sample(self.model, point, self._neurons)
+                other = trace_sample(self.model, point, neurons)
             except Exception:  # outside the model's domain: nothing to compare there
                 continue
             if not same_graph(sample, other):

@@ -87,12 +87,11 @@ def parameters(model: Module, neurons: Neurons | None) -> list[Value]:
     return params
 
 
-def shape(neurons: Neurons | None) -> tuple[object, ...]:
-    """What the generated code depends on besides the parameters: sizes and activations."""
+def activations(neurons: Neurons | None) -> tuple[str, ...]:
+    """What the code depends on besides the parameters (whose list `parameters` gives)."""
     if neurons is None:
         return ()
-    return tuple((len(n.w), getattr(n, "activation", "")) for layer in neurons.layers
-                 for n in layer)
+    return tuple([getattr(n, "activation", "") for layer in neurons.layers for n in layer])
 
 
 def trace_sample(model: Module, x: Sequence[float], neurons: Neurons | None) -> Sample:
@@ -176,4 +175,5 @@ def _activation(layer: list[NeuronLike]) -> str:
     return name if name in ACTIVATIONS else "f"
 
 
-__all__ = ["Neurons", "Sample", "network", "parameters", "same_graph", "shape", "trace_sample"]
+__all__ = ["Neurons", "Sample", "activations", "network", "parameters", "same_graph",
+           "trace_sample"]
