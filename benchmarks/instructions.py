@@ -73,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=5, help="K, the steps counted (default 5)")
     parser.add_argument("--task", choices=("demo", "digits"), default="demo")
+    parser.add_argument("--only", choices=WORKLOADS, help="count one workload only")
     parser.add_argument("--child", nargs=3, metavar=("WORKLOAD", "TASK", "K"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -85,7 +86,7 @@ def main() -> None:
         sys.exit("valgrind is not installed: apt-get install valgrind")
     print(f"| workload ({args.task} task) | instructions | per |")
     print("|---|--:|---|")
-    for workload in WORKLOADS:
+    for workload in [args.only] if args.only else WORKLOADS:
         each = (count(workload, args.task, args.steps) - count(workload, args.task, 0))
         if workload == "chain":
             each /= args.steps * 3 * (CHAIN_NODES // 3)
