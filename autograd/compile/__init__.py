@@ -11,7 +11,7 @@ the code, the chain rule written out:
     >>> f = compile(lambda x, y: (x * y).sigmoid() + x, 1.0, 2.0)
     >>> value, (df_dx, df_dy) = f(0.5, -1.0)       # what value_and_grad(f)(0.5, -1.0) gives
     >>> round(value, 6), round(df_dx, 6), round(df_dy, 6)
-    (0.877541, 0.764994, 0.117502)
+    (0.877541, 0.764996, 0.117502)
 
 Running it creates no nodes, so it is many times faster than building the graph again. The price
 is the one `jax.jit` asks: `f` must not branch on the data. An `if x.data > 0:` in `f` is taken

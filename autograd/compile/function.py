@@ -9,7 +9,7 @@ For `f(x, y) = sigmoid(x * y) + x` it reads:
         v3 = v2 + x0
         # backward pass: dv is d(v3)/dv, the sum over v's consumers of dconsumer/dv * dconsumer
         dv3 = 1.0
-        dv2 = dv1 = dx0 = dx1 = 0.0
+        dx0 = dx1 = dv1 = dv2 = 0.0
         if dv3:
             dv2 += dv3
             dx0 += dv3
@@ -18,7 +18,7 @@ For `f(x, y) = sigmoid(x * y) + x` it reads:
         if dv1:
             dx0 += x1 * dv1
             dx1 += x0 * dv1
-        return v3, (dx0, dx1), ()
+        return v3, (dx0, dx1,), ()
 
 The names are made here (x for the arguments, c for other leaves, v for the nodes): nothing of a
 label or any other text from the caller is ever written into the code.

@@ -198,7 +198,8 @@ class CompiledStep:
         cost = self.loss([self.model(x) for x in X], y)
         order = topological_order(cost)
         leaves = [node for node in order if not node.parents]
-        kept = [(leaf, leaf.grad) for leaf in [*leaves, *params, *code.step.leaves]]
+        kept = [(leaf, leaf.grad) for leaf in [*leaves, *params, *code.step.leaves,
+                                               *self.optimizer.params]]
         try:
             for leaf in [*leaves, *params]:
                 leaf.grad = 0.0

@@ -4,20 +4,24 @@
         (W1_0_0, W1_0_1, b1_0, ...) = [p.data for p in parameters]
         # forward pass, one sample at a time (a0 = x, the sample; t = its target)
         for (a0_0, a0_1), t_0 in zip(X, y):
-            # layer 1: z1 = W1 a0 + b1;  a = 1 / (1 + e^-z)
+            # layer 1: z1 = W1 a0 + b1;  a = 1 / (1 + e^-z);  da/dz = a (1 - a) ...
             z1_0 = b1_0 + W1_0_0 * a0_0 + W1_0_1 * a0_1
             a1_0 = sigmoid(z1_0)
             ...
         # the loss of the batch
         C = ...
-        # backward pass, one sample at a time
-        for a0_0, a0_1, a1_0, ... in reversed(saved):
-            # layer 2: delta2 = dC/dz2 = dC/da2 * da2/dz2; dC/dW2[j][k] = delta2[j] a1[k] ...
-            dC_dz2_0 += a2_0 * (1.0 - a2_0) * dC_da2_0
+        # backward pass, one sample at a time, the last one first (as backward goes)
+        for (a0_0, a0_1, a1_0, ...) in reversed(saved):
+            ...
+            # layer 2: delta2 = dC/dz2 = dC/da2 * da2/dz2
+            #   dC/dW2[j][k] = delta2[j] a1[k];  dC/db2 = delta2;  dC/da1[k] += W2[j][k] delta2[j]
+            if dC_da2_0:
+                dC_dz2_0 += a2_0 * (1.0 - a2_0) * dC_da2_0
             if dC_dz2_0:
                 dC_dW2_0_0 += a1_0 * dC_dz2_0
                 ...
-        return outputs, C, [dC_dW1_0_0, ...], [...]
+        gradients = [dC_dW1_0_0, ...]
+        return outputs, C, gradients, [...]
 
 It returns the outputs, the loss and the gradient of every parameter summed over the batch; the
 caller writes them into `.grad` and runs the optimizer. What each sample needs on the way back is
@@ -34,7 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autograd import Value
-from autograd.compile.code import Code, call
+from autograd.compile.code import Code, as_code, call
 from autograd.compile.expressions import Namespace
 from autograd.compile.function import chained_zeros
 from autograd.compile.program import Writer, indented, names_used, receiving, times, wrapped
@@ -134,7 +138,7 @@ class _Code:
     # ------------------------------------------------------------------------------------------
     # forward
 
-    def forward(self, ) -> list[str]:
+    def forward(self) -> list[str]:
         batch, writer = self.batch, self.writer
         lines: list[str] = []
         if batch is not None and batch.shared:
@@ -179,9 +183,8 @@ class _Code:
             l = self.sample.layer_of.get(node)
             if l is not None and l != layer:
                 layer = l
-                activation = self.sample.activations[l]
-                rule = ACTIVATIONS[activation].math.split("    (")[0] if activation in \
-                    ACTIVATIONS else "a = f(z)"
+                activation = ACTIVATIONS.get(self.sample.activations[l])
+                rule = activation.math if activation else "a = f(z)"
                 lines.append(f"# layer {l}: z{l} = W{l} a{l - 1} + b{l};  {rule}")
             lines.append(self.writer.forward(node))
         return lines
@@ -197,7 +200,7 @@ class _Code:
         written.append(Code(f"*terms_{self.names[node]}"))
         written += [self.writer.operand(x) for x in operands[run.stop:]]
         function = self.writer.namespace.function_of(node._op)
-        return f"{self.names[node]} = {call(function, [_code(x) for x in written]).text}"
+        return f"{self.names[node]} = {call(function, [as_code(x) for x in written]).text}"
 
     def values_for_backward(self) -> list[str]:
         """The names of one sample's values that its backward pass reads."""
@@ -292,10 +295,6 @@ def _unpacked(names: list[str], as_tuple: bool) -> str:
 
 def _list(names: list[str]) -> str:
     return f"[{', '.join(names)}]"
-
-
-def _code(x: Code | float) -> Code:
-    return x if isinstance(x, Code) else Code(repr(x))
 
 
 def _wrapped(names: list[str], end: str, width: int = 96) -> list[str]:

@@ -254,3 +254,12 @@ def test_local_grads_written_for_numbers_only_are_called() -> None:
     assert "leaky_local_grads(" in f.source
     for x in (2.0, 0.5, -3.0):
         assert f(x) == value_and_grad(lambda x: leaky(x * x - 1.0) * x)(x)
+
+
+def test_the_docstring_example_runs() -> None:
+    import doctest
+    import importlib
+
+    module = importlib.import_module("autograd.compile")  # autograd.compile is the function
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
