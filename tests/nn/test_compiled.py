@@ -89,10 +89,15 @@ def test_twenty_compiled_steps_equal_twenty_train_steps(loss: str, activation: s
     output = {"bce": "sigmoid", "cross_entropy": "linear", "hinge": "tanh"}.get(loss)
     eager, opt_eager, compiled, opt_compiled = twins(activation, output, k, OPTIMIZERS[optimizer])
     step = compile_step(compiled, loss, opt_compiled)
+    # The code does the engine's arithmetic in the engine's order, so the numbers are the same to
+    # the last bit. cross_entropy's loss runs in the engine, on leaves standing for the outputs:
+    # a sum of several terms reaches each output there in another order than in train_step's
+    # single graph, which moves the last bit now and then.
+    rel = 1e-12 if loss == "cross_entropy" else 0.0
     for i in range(20):
         X, y = batch(loss, 5, k, seed=i)
-        assert_same(flat(step(X, y)), flat(train_step(eager, loss, opt_eager, X, y)))
-        assert_same(state(eager, opt_eager), state(compiled, opt_compiled))
+        assert_same(flat(step(X, y)), flat(train_step(eager, loss, opt_eager, X, y)), rel)
+        assert_same(state(eager, opt_eager), state(compiled, opt_compiled), rel)
     assert step.traces == 1
     # The losses whose graph depends on the numbers run in the engine (see nn.compiled.loss).
     assert step.compiled_loss == (loss not in ("bce", "cross_entropy"))
