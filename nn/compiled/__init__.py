@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from autograd import Value, no_grad
+from autograd import Value, is_grad_enabled, no_grad
 from autograd.backward import backward, topological_order
 from autograd.compile import build
 from autograd.compile.trace import TraceError, other_numbers
@@ -91,8 +91,10 @@ class CompiledStep:
         return self._code is not None and self._code.compiled_loss
 
     def __call__(self, X: Sequence[Sequence[float]], y: Sequence[Target]) -> Result:
-        if not X or len(X) != len(y):
-            return self._in_the_engine(X, y)  # the engine's own error for an empty or odd batch
+        if not X or len(X) != len(y) or not is_grad_enabled():
+            # The engine's own error for an empty or odd batch; inside no_grad() nothing can be
+            # traced, and train_step does there whatever it does.
+            return self._in_the_engine(X, y)
         neurons = network(self.model)  # read afresh: a neuron or layer may have been replaced
         params = parameters(self.model, neurons)
         if params != self._params:  # a parameter replaced by another Value: trace again

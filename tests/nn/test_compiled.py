@@ -222,6 +222,20 @@ def test_bad_targets_raise_the_loss_error_as_train_step_does() -> None:
     assert model.state_dict() == before
 
 
+def test_inside_no_grad_the_step_is_train_steps() -> None:
+    from autograd import no_grad
+
+    eager, opt_eager, compiled, opt_compiled = twins("tanh", None, 1, OPTIMIZERS["sgd"])
+    step = compile_step(compiled, "mse", opt_compiled)
+    X, y = batch("mse", 4, 1)
+    for _ in range(2):  # once before any code is written, once after
+        with no_grad():
+            assert_same(flat(step(X, y)), flat(train_step(eager, "mse", opt_eager, X, y)), 0.0)
+        step(X, y)
+        train_step(eager, "mse", opt_eager, X, y)
+    assert_same(state(eager, opt_eager), state(compiled, opt_compiled), 0.0)
+
+
 def test_errors_inside_the_code_are_the_engine_errors() -> None:
     model = MLP(3, [4, 1], seed=0)
     step = compile_step(model, "mse", SGD(model.parameters(), lr=0.1))
