@@ -99,13 +99,18 @@ class Compiled:
 def compile(f: Callable[..., Value], *example_args: float) -> Compiled:
     """Trace `f(*example_args)` and generate straight-line Python for its value and gradients.
 
-    `f` takes Values and returns a Value. Raises `TraceError` when `f` builds another graph at
-    other numbers (it branches on the data), and whatever `f` raises at the example numbers.
+    `f` takes Values and returns a Value. It runs a few times here (at the example numbers, then
+    at others to check that the graph stays the same), never again. Raises `TraceError` when `f`
+    builds another graph at other numbers (it branches on the data), and whatever `f` raises at
+    the example numbers.
     """
     if not callable(f):
         raise TypeError(f"compile: f must be a function of Values, got {type(f).__name__}")
     if not example_args:
         raise TypeError("compile: give example numbers for f's arguments, e.g. compile(f, 1.0)")
+    if any(isinstance(x, Value) for x in example_args):
+        raise TypeError("compile: give the examples as numbers, e.g. compile(f, 1.0); compile "
+                        "makes the Values itself")
     first = trace(f, example_args)
     check_other_numbers(f, first)
     compiled = Compiled(f, first)

@@ -222,6 +222,8 @@ def test_a_forward_that_tests_types_is_called_rather_than_written() -> None:
 def test_compile_checks_its_arguments() -> None:
     with pytest.raises(TypeError, match="give example numbers"):
         compile(lambda x: x)
+    with pytest.raises(TypeError, match="give the examples as numbers"):
+        compile(lambda x: x, Value(1.0))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="must return a Value"):
         compile(lambda x: 3.0, 1.0)  # type: ignore[arg-type, return-value]
     compiled = compile(lambda x, y: x * y, 1.0, 2.0)
