@@ -32,11 +32,13 @@ demo: $(STAMP)
 	@$(BIN)/python -c 'import sklearn' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[data]'
 	$(BIN)/python examples/demo.py
 
+# `make bench ARGS=--quick` for a shorter run; ARGS="--out docs/bench" writes the published figures.
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet 'micrograd==0.1.0' 'torch==2.13.0'
-	$(BIN)/python benchmarks/run_all.py
-	@echo "make: figures in out/bench (ignored by git); to publish them in the README:" \
-	      "$(BIN)/python benchmarks/run_all.py --out docs/bench, then commit docs/bench"
+	@echo "make: installing what the benchmarks compare against (micrograd, torch, jax) ..."
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run_all.py $(ARGS)
+	@echo "make: figures in out/bench (ignored by git); to publish them in the README, from a" \
+	      "clean tree: $(BIN)/python benchmarks/run_all.py --out docs/bench, then commit docs/bench"
 
 clean:
 	rm -rf $(VENV) out build *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,21 +1,22 @@
-"""What every benchmark shares: the timing protocol, medians, memory probes and machine facts.
+"""What every benchmark shares: the timing protocol, statistics, and the facts of the machine.
 
-The protocol, the same for every engine and every workload:
+The protocol, the same for every engine and workload:
 
-- All engines run in one process, interleaved: repetition r runs them in an order rotated by r, so
+- All engines run in one process, interleaved: round r runs them in an order rotated by r, so
   drift on the machine (other jobs, turbo, caches) lands on all of them alike.
-- Each timed run includes its own `gc.collect()` after its graph is freed. An engine whose graphs
-  are reference cycles (micrograd's closures) pays for the cycle collector it needs; one freed by
-  reference counting pays only for a collection that finds nothing.
-- Before timing, `gc.freeze()` moves every object that already exists (torch, matplotlib, the
-  benchmark's own modules, the models' parameters) to the permanent generation, so no engine is
-  charged for the collector re-scanning other libraries' objects. `--no-freeze` turns this off.
-- Figures are medians over the repetitions.
+- Headline figures freeze the heap first: `gc.freeze()` moves every object that exists before
+  timing (torch, jax, matplotlib, the modules, the models) out of the collector's sight, and each
+  timed block of work ends with its own `gc.collect()`. So every engine pays for its own garbage
+  (micrograd's graphs are reference cycles only the collector frees) and for nothing else's.
+  Medians over the blocks.
+- The same figures are also taken as a program normally runs: nothing frozen, no collection
+  forced, Python's collector running when its thresholds say (it then rescans everything alive,
+  the other libraries included). Means over the blocks, since the collector's passes land on
+  a few of them.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import gc
 import os
@@ -28,26 +29,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-Phases = dict[str, float]
-
-# micrograd's topological sort is recursive: one Python frame per node of a chain.
+# micrograd's topological sort recurses once per node of a chain.
 RECURSION_LIMIT = 10_000_000
-
-
-def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The flags every benchmark script takes."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--quick", action="store_true", help="fewer sizes and repetitions (~1 min)")
-    parser.add_argument(
-        "--no-freeze",
-        action="store_true",
-        help="do not gc.freeze() the objects that exist before timing (torch's included)",
-    )
-    return parser.parse_args(argv)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def prepare(freeze: bool) -> None:
-    """Raise micrograd's recursion limit, pin torch to one thread, and freeze the heap so far."""
+    """Raise micrograd's recursion limit, pin torch to one thread, freeze the heap so far."""
     sys.setrecursionlimit(RECURSION_LIMIT)
     try:
         import torch
@@ -60,49 +48,32 @@ def prepare(freeze: bool) -> None:
         gc.freeze()
 
 
-def timed(run: Callable[[], Any]) -> float:
-    """Seconds for `run()` plus the `gc.collect()` that frees what it left behind."""
+def timed(work: Callable[[], Any], collect: bool) -> float:
+    """Seconds for `work()`, and for the `gc.collect()` after it when `collect`."""
     t0 = time.perf_counter()
-    run()
-    gc.collect()
+    work()
+    if collect:
+        gc.collect()
     return time.perf_counter() - t0
 
 
-def time_graph(build: Callable[[], Any], backward: Callable[[Any], None]) -> Phases:
-    """Build a graph, backpropagate, free it and collect: seconds for each phase and in total."""
-    gc.collect()
-    t0 = time.perf_counter()
-    graph = build()
-    t1 = time.perf_counter()
-    backward(graph)
-    t2 = time.perf_counter()
-    del graph
-    t3 = time.perf_counter()
-    gc.collect()
-    t4 = time.perf_counter()
-    return {"build": t1 - t0, "backward": t2 - t1, "free": t3 - t2, "gc": t4 - t3, "total": t4 - t0}
+def rotated(names: Sequence[str], r: int) -> list[str]:
+    """The names in the order of round r."""
+    k = r % len(names)
+    return [*names[k:], *names[:k]]
 
 
-def interleaved(tasks: dict[str, Callable[[], Phases]], reps: int) -> dict[str, Phases]:
-    """Run every task `reps` times, rotating the order each repetition; median of each phase."""
-    names = list(tasks)
-    samples: dict[str, list[Phases]] = {name: [] for name in names}
-    for r in range(reps):
-        k = r % len(names)
-        for name in names[k:] + names[:k]:
-            samples[name].append(tasks[name]())
-    return {name: median_phases(runs) for name, runs in samples.items()}
+def summary(seconds: list[float], frozen: bool) -> float:
+    """The figure of some timings: the median (frozen heap) or the mean (collector as it runs)."""
+    return statistics.median(seconds) if frozen else statistics.fmean(seconds)
 
 
-def median_phases(runs: list[Phases]) -> Phases:
-    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-
-
-def rss_bytes() -> int:
-    """Resident set size of this process, from /proc/self/statm."""
-    with open("/proc/self/statm") as f:
-        resident_pages = int(f.read().split()[1])
-    return resident_pages * os.sysconf("SC_PAGE_SIZE")
+def quartiles(xs: list[float]) -> tuple[float, float]:
+    """The 25th and 75th percentiles."""
+    if len(xs) < 2:
+        return xs[0], xs[0]
+    q = statistics.quantiles(xs, n=4, method="inclusive")
+    return q[0], q[2]
 
 
 def cpu_model() -> str:
@@ -116,43 +87,50 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def version(package: str) -> str:
+    try:
+        from importlib.metadata import version as installed
+
+        return installed(package)
+    except Exception:
+        return "not installed"
+
+
 def machine() -> dict[str, str]:
     """The facts a reader needs to weigh the figures."""
-    try:
-        import torch
-
-        torch_version = torch.__version__
-    except ImportError:
-        torch_version = "not installed"
-    try:
-        from importlib.metadata import version
-
-        micrograd_version = version("micrograd")
-    except Exception:
-        micrograd_version = "not installed"
     return {
         "chainrule source": source_state(),
         "cpu": f"{cpu_model()} ({os.cpu_count()} logical CPUs)",
         "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "torch": torch_version,
-        "micrograd": micrograd_version,
+        "torch": version("torch"),
+        "jax": version("jax"),
+        "micrograd": version("micrograd"),
         "os": f"{platform.system()} {platform.release()}",
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
 def source_state() -> str:
-    """The commit the engine was measured at, and whether autograd/ or nn/ differed from it."""
-    root = Path(__file__).resolve().parent.parent
+    """The commit measured, and whether the tree differed from it (then the figures are not that
+    commit's)."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, check=True,
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
                                 capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autograd", "nn"],
-                               cwd=root, check=True, capture_output=True, text=True).stdout
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autograd", "nn",
+                                "benchmarks"], cwd=ROOT, check=True, capture_output=True,
+                               text=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
-    return f"commit {commit}" + (" + uncommitted changes in autograd/ or nn/" if dirty else "")
+    return f"commit {commit}" + (" + uncommitted changes" if dirty else "")
 
 
 def ratio(slow: float, fast: float) -> str:
     return f"{slow / fast:.1f}x" if fast > 0 else "n/a"
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+__all__ = ["ROOT", "machine", "met", "prepare", "quartiles", "ratio", "rotated", "summary",
+           "timed"]

@@ -10,11 +10,13 @@
     1.0
 
 Modules: `nn.layers` (Neuron, Layer, MLP), `nn.activations`, `nn.losses`, `nn.optim`, `nn.data`,
-`nn.metrics`, `nn.training` (fit, train_step, evaluate), `nn.manual` (backprop by hand),
+`nn.metrics`, `nn.training` (fit, train_step, evaluate), `nn.compiled` (compile_step: a training
+step written out as Python code), `nn.manual` (backprop by hand),
 `nn.serialize` (save, load), `nn.plots` (needs matplotlib).
 """
 
 from nn import activations, data, losses, metrics, optim
+from nn.compiled import CompiledStep, compile_step
 from nn.interop import from_torch, to_torch
 from nn.layers import MLP, Layer, Neuron, load_model
 from nn.losses import bce, cross_entropy, half_mse, hinge, mse, sse
@@ -28,6 +30,7 @@ __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "CompiledStep",
     "Evaluation",
     "History",
     "Layer",
@@ -37,6 +40,7 @@ __all__ = [
     "accuracy",
     "activations",
     "bce",
+    "compile_step",
     "cross_entropy",
     "data",
     "evaluate",
