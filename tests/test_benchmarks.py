@@ -44,3 +44,12 @@ def test_the_chain_and_the_memory_table_run() -> None:
     assert x0.grad == 1.0
     kinds = memory.kinds()
     assert {"a * b", "relu", "sigmoid", "weighted_sum of 16 (= 32 nodes unfused)"} <= set(kinds)
+
+
+def test_the_digits_benchmark_runs_eager_and_compiled_alike() -> None:
+    pytest.importorskip("sklearn", reason="the digits ship with scikit-learn")
+    import digits
+
+    (_, eager, _), _ = digits.chainrule_runs(seeds=1, epochs=1)
+    (_, compiled, _), _ = digits.chainrule_runs(seeds=1, epochs=1, compile=True)
+    assert eager == compiled and 0.2 < eager[0] <= 1.0  # one epoch: better than chance (0.1)

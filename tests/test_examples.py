@@ -11,9 +11,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
-# Scripts whose full run takes longer than the suite allows have a quick mode (each says so).
-QUICK = {"digits.py": ["--quick"]}
-
 
 def test_there_is_an_example_per_seed() -> None:
     names = {path.name.split("_")[0] for path in EXAMPLES}
@@ -26,7 +23,7 @@ def test_example_runs(script: Path, tmp_path: Path) -> None:
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": path}
     done = subprocess.run(
-        [sys.executable, str(script), *QUICK.get(script.name, [])],
+        [sys.executable, str(script)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
     assert done.returncode == 0, f"{script.name} failed:\n{done.stdout}\n{done.stderr}"
