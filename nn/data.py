@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
 from nn._rng import Seed, make_rng
-from nn.tables import CsvData, load_csv
+from nn.csv_data import CsvData, load_csv
 
 __all__ = [
     "DIGIT_SHAPE",
