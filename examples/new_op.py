@@ -3,7 +3,8 @@
 An op is its forward pass and its local derivative, side by side, the way the built-in ones are
 written in autograd/rules.py. The derivative is written with the other op (d sin/dx = cos x), so
 the same line gives a number when the op runs and a graph when a derivative is differentiated
-again. Run it with `python examples/new_op.py`; the pictures land in out/new_op/.
+again. The ops then work in backward(), grad of grad, the diagrams, the step-through page and
+compiled code. Run it with `python examples/new_op.py`; the pictures land in out/new_op/.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from autograd import Value, define_op, draw_svg, grad, step_through
+from autograd import Value, compile, define_op, draw_svg, grad, step_through, value_and_grad
 
 OUT = Path(__file__).resolve().parent.parent / "out" / "new_op"
 
@@ -39,3 +40,10 @@ print(f"wrote {OUT / 'graph.svg'} and {page}: the sin and cos nodes draw like an
 third = grad(grad(grad(lambda v: sin(v))))(0.7)
 print(f"d3/dx3 sin(x) at 0.7: grad(grad(grad(sin))) {third:.12f}, -cos(0.7) {-math.cos(0.7):.12f}")
 assert abs(third + math.cos(0.7)) < 1e-12
+
+# 5. Compiled: traced once, run as straight-line Python that calls sin's and cos's own functions.
+compiled = compile(lambda x, w: sin(x * w) + cos(x), 0.7, 1.5)
+value, (dy_dx, dy_dw) = compiled(0.2, -0.4)
+print(f"compiled, at x = 0.2, w = -0.4: dy/dx = {dy_dx:.12f}, dy/dw = {dy_dw:.12f}")
+assert (value, (dy_dx, dy_dw)) == value_and_grad(lambda x, w: sin(x * w) + cos(x))(0.2, -0.4)
+print(compiled.source)

@@ -75,3 +75,11 @@ def test_a_forward_that_returns_no_real_number_is_refused_by_name() -> None:
     bad = define_op("complex_root", lambda a: a ** 0.5, lambda a, out: (0.5 / out,))
     with pytest.raises(TypeError, match="complex_root"):
         bad(Value(-4.0))
+
+
+def test_a_user_op_compiles_and_calls_its_own_functions() -> None:
+    from autograd import compile, value_and_grad
+
+    compiled = compile(f, 0.7, -1.3)  # traced here, run at another point below
+    assert compiled(0.2, 0.9) == value_and_grad(f)(0.2, 0.9)
+    assert "sin(" in compiled.source and "cos(" in compiled.source
