@@ -15,7 +15,7 @@ step written out as Python code), `nn.manual` (backprop by hand),
 `nn.serialize` (save, load), `nn.plots` (needs matplotlib).
 """
 
-from nn import activations, data, losses, metrics, optim
+from nn import activations, data, losses, manual, metrics, optim
 from nn.compiled import CompiledStep, compile_step
 from nn.interop import from_torch, to_torch
 from nn.layers import MLP, Layer, Neuron, load_model
@@ -50,6 +50,7 @@ __all__ = [
     "hinge",
     "load_model",
     "losses",
+    "manual",
     "metrics",
     "mse",
     "optim",
