@@ -111,8 +111,13 @@ class Micrograd:
             if f == "relu":
                 x = [v.relu() for v in x]
             elif f == "sigmoid":
-                x = [_micrograd_sigmoid(v) for v in x]
+                x = [self.sigmoid(v) for v in x]
         return x
+
+    @staticmethod
+    def sigmoid(v: Any) -> Any:
+        """micrograd 0.1.0 has no sigmoid: 1 / (1 + e^-v) from its own ops."""
+        return _micrograd_sigmoid(v)
 
     def step(self, batch: Batch) -> float:
         Value = self.Value
@@ -153,16 +158,9 @@ class TorchScalar(Micrograd):
                        for W, b in init]
         self.params = [p for W, b in self.layers for row, b_j in zip(W, b) for p in (*row, b_j)]
 
-    def forward(self, x: list[Any]) -> list[Any]:
-        last = len(self.layers) - 1
-        for number, (W, b) in enumerate(self.layers):
-            x = [sum((wi * xi for wi, xi in zip(row, x)), b_j) for row, b_j in zip(W, b)]
-            f = self.task.hidden if number < last else self.task.output
-            if f == "relu":
-                x = [v.relu() for v in x]
-            elif f == "sigmoid":
-                x = [v.sigmoid() for v in x]
-        return x
+    @staticmethod
+    def sigmoid(v: Any) -> Any:
+        return v.sigmoid()
 
     def step(self, batch: Batch) -> float:
         outputs = [self.forward(list(row)) for row in batch.X]
