@@ -11,7 +11,7 @@ from autograd.backward import backward, gradients, topological_order
 from autograd.compile import Compiled, TraceError, compile
 from autograd.draw import draw, draw_svg, step_through
 from autograd.functional import grad, hessian, value_and_grad
-from autograd.grad_mode import is_grad_enabled, no_grad
+from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.rules import exp, log, relu, sigmoid, sum, tanh, weighted_sum
 from autograd.value import Op, Value, define_op
@@ -27,6 +27,7 @@ __all__ = [
     "define_op",
     "draw",
     "draw_svg",
+    "enable_grad",
     "exp",
     "grad",
     "gradcheck",

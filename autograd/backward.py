@@ -18,12 +18,13 @@ themselves, which is how derivatives of derivatives are taken.
 
 from __future__ import annotations
 
-import gc
 import threading
 import weakref
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
+from typing import Literal, overload
 
+from autograd.collector import collector_paused
+from autograd.grad_mode import enable_grad
 from autograd.value import Number, Value
 
 
@@ -36,7 +37,7 @@ def topological_order(root: Value, stop: Collection[Value] = ()) -> list[Value]:
     order: list[Value] = []
     visited = {root}
     stack = [(root, iter(root.parents))]
-    with _collector_paused():
+    with collector_paused():
         while stack:
             node, parents = stack[-1]
             for parent in parents:
@@ -48,24 +49,6 @@ def topological_order(root: Value, stop: Collection[Value] = ()) -> list[Value]:
                 stack.pop()
                 order.append(node)
     return order
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for a block, then as it was.
-
-    The search above makes an iterator per node, and every few hundred new objects Python's
-    collector scans for reference cycles, now and then through everything alive, the whole graph
-    included. A graph has no cycles to find (a node holds its parents and some numbers, never a
-    closure), so those scans are pure cost: on a 200,000-node chain they took a third of backward.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def backward(root: Value, grad: float = 1.0) -> None:
@@ -83,41 +66,63 @@ def backward(root: Value, grad: float = 1.0) -> None:
             node.grad = 0.0
     root.grad += grad
     for node in reversed(order):
-        node_grad = node.grad
-        if node_grad == 0.0:
-            continue  # nothing to pass on (relu off): 0 times any local derivative is taken as 0
         for parent, local_grad in zip(node.parents, node.local_grads):
-            parent.grad += local_grad * node_grad
+            parent.grad += local_grad * node.grad
 
 
-def gradients(root: Value, inputs: list[Value], grad: Number = 1.0) -> list[Value]:
-    """d(root)/d(input) for each input, as Values: graphs that can be differentiated again.
+@overload
+def gradients(
+    root: Value, inputs: list[Value], grad: Number = 1.0, *, create_graph: Literal[False] = False
+) -> list[float]: ...
 
-    The walk of `backward`, with each local derivative taken as a Value
-    (`node.local_grads_as_values()`) and the gradients kept in a dict, so no `.grad` changes.
-    Paths stop at the inputs, so a gradient taken inside another one's function (whose inputs are
-    made from the outer inputs) counts only its own.
+
+@overload
+def gradients(
+    root: Value, inputs: list[Value], grad: Number = 1.0, *, create_graph: Literal[True]
+) -> list[Value]: ...
+
+
+@overload
+def gradients(
+    root: Value, inputs: list[Value], grad: Number = 1.0, *, create_graph: bool
+) -> list[Value] | list[float]: ...
+
+
+def gradients(
+    root: Value, inputs: list[Value], grad: Number = 1.0, *, create_graph: bool = False
+) -> list[Value] | list[float]:
+    """d(root)/d(input) for each input, changing no `.grad`: the walk of `backward`, with the
+    gradients kept in a dict.
+
+    Paths stop at the inputs, so a gradient taken inside another one's function counts only its
+    own inputs. With `create_graph`, each local derivative is taken as a Value
+    (`node.local_grads_as_values()`), and the gradients are Values: graphs that can be
+    differentiated again, which is how derivatives of derivatives work. Without it they are the
+    recorded numbers, and the gradients numbers.
     """
     stop = set(inputs)
     grads: dict[Value, Number] = {root: grad}
-    for node in reversed(topological_order(root, stop)):
-        if node not in grads or node in stop:
-            continue
-        node_grad = grads[node]
-        for parent, local_grad in zip(node.parents, node.local_grads_as_values()):
-            if isinstance(local_grad, float) and local_grad == 0.0:
-                continue  # a derivative that is 0 everywhere (relu's step) adds nothing
-            term = _product(local_grad, node_grad)
-            grads[parent] = grads[parent] + term if parent in grads else term
-    return [_as_value(grads.get(x, 0.0)) for x in inputs]
+    with enable_grad():  # a gradient's graph is recorded even inside no_grad()
+        for node in reversed(topological_order(root, stop)):
+            if node in stop:
+                continue
+            node_grad = grads[node]
+            local_grads = node.local_grads_as_values() if create_graph else node.local_grads
+            for parent, local_grad in zip(node.parents, local_grads):
+                term = _product(local_grad, node_grad)
+                grads[parent] = grads[parent] + term if parent in grads else term
+    results = [grads.get(x, 0.0) for x in inputs]
+    if create_graph:
+        return [_as_value(g) for g in results]
+    return [g.data if isinstance(g, Value) else g for g in results]
 
 
 def backward_graph(root: Value, grad: float = 1.0) -> dict[Value, Value]:
     """`backward(root, grad)`, and each leaf's gradient as a Value (`create_graph=True`)."""
     leaves = [node for node in topological_order(root) if not node.parents]
-    as_values = gradients(root, leaves, grad)
+    as_values = gradients(root, leaves, grad, create_graph=True)
     backward(root, grad)
-    return dict(zip(leaves, as_values))
+    return {leaf: _as_value(g) for leaf, g in zip(leaves, as_values)}
 
 
 def _product(local_grad: Number, grad: Number) -> Number:

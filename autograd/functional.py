@@ -1,10 +1,11 @@
 """Functions of functions: `grad`, `value_and_grad` and `hessian`, in the style of JAX.
 
 `f` takes Values and returns a Value. `grad(f)` is a new function returning df/dx. Called with
-numbers, it runs `f` on fresh leaves and `backward()` from the result, and returns numbers. Called
-with Values (as it is inside another `grad`), it returns Values in a graph (the walk of `backward`
-on Values, `autograd.backward.gradients`), so `grad(grad(f))` is the second derivative, and so on
-to any order.
+numbers, it runs `f` on fresh leaves and walks the chain rule back from the result, and returns
+numbers. Called with Values (as it is inside another `grad`), it returns Values in a graph, so
+`grad(grad(f))` is the second derivative, and so on to any order. Either way it changes no
+`.grad`: the gradients are kept apart (`autograd.backward.gradients`), so nothing leaks into the
+Values `f` uses, and a gradient may be asked for inside `no_grad()`.
 
 Each call differentiates only with respect to its own arguments, so a gradient taken inside
 another one (an inner function that closes over an outer variable) counts only its own variable:
@@ -12,13 +13,17 @@ another one (an inner function that closes over an outer variable) counts only i
     >>> from autograd import grad
     >>> grad(lambda x: x * grad(lambda y: x * y)(x))(3.0)    # d/dx [x * x] = 2x
     6.0
+
+The inner `grad` is called with `x`, a Value, so it returns a Value that the outer one can
+differentiate; called with a number, it returns a number, a constant to the outer `grad`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from autograd.backward import backward, gradients
+from autograd.backward import gradients
+from autograd.grad_mode import enable_grad
 from autograd.value import Number, Operand, Value, real
 
 Function = Callable[..., Value]
@@ -31,26 +36,20 @@ def value_and_grad(f: Function) -> Callable[..., tuple[Number, Result]]:
     def value_and_gradient(*args: Operand) -> tuple[Number, Result]:
         if not args:
             raise TypeError("grad: the function needs at least one argument to differentiate")
-        if not any(isinstance(x, Value) for x in args):
-            leaves = [Value(real(x, "grad")) for x in args]
-            out = _call(f, leaves)
-            backward(out)
-            return out.data, _one_or_all([leaf.grad for leaf in leaves])
-        # Inside another grad: a node of this call's own for each argument, so that the paths
-        # end here and not at the outer call's inputs.
+        keep_graph = any(isinstance(x, Value) for x in args)
+        # A node of this call's own for each argument (an identity node over a Value), so that
+        # the paths end here and not at an outer call's inputs.
         inputs = [x + 0.0 if isinstance(x, Value) else Value(real(x, "grad")) for x in args]
-        out = _call(f, inputs)
-        return out, _one_or_all(gradients(out, inputs))
+        with enable_grad():
+            out = _call(f, inputs)
+        grads = gradients(out, inputs, create_graph=keep_graph)
+        return (out if keep_graph else out.data), _one_or_all(grads)
 
     return value_and_gradient
 
 
 def grad(f: Function) -> Callable[..., Result]:
-    """df/dx: a float for one argument, a tuple of floats for several (Values if given Values).
-
-    At floats this is `backward()` from f's result: as there, any Value that `f` uses besides its
-    arguments (a model's weights, say) receives its gradient in `.grad` too.
-    """
+    """df/dx: a float for one argument, a tuple of floats for several (Values if given Values)."""
     value_and_gradient = value_and_grad(f)
 
     def gradient(*args: Operand) -> Result:
@@ -64,8 +63,10 @@ def hessian(f: Function) -> Callable[..., list[list[float]]]:
 
     def matrix(*args: float) -> list[list[float]]:
         inputs = [Value(real(x, "hessian")) for x in args]
-        first = gradients(_call(f, inputs), inputs)
-        return [[g.data for g in gradients(d, inputs)] for d in first]
+        with enable_grad():
+            out = _call(f, inputs)
+        first = gradients(out, inputs, create_graph=True)
+        return [gradients(d, inputs) for d in first]
 
     return matrix
 
@@ -77,7 +78,7 @@ def _call(f: Function, inputs: list[Value]) -> Value:
     return out
 
 
-def _one_or_all(grads: list[float] | list[Value]) -> Result:
+def _one_or_all(grads: Sequence[Number]) -> Result:
     return grads[0] if len(grads) == 1 else tuple(grads)
 
 

@@ -7,8 +7,9 @@ inside `no_grad` never changes what another records.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
-from contextvars import ContextVar, Token
+from contextvars import ContextVar
 from typing import Any, TypeVar, overload
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -21,12 +22,32 @@ def is_grad_enabled() -> bool:
     return _grad_enabled.get()
 
 
-class no_grad:  # noqa: N801 - named like torch.no_grad
+class _Switch:
+    """Grad mode set for a block, and put back after it. The mode before the block is kept per
+    thread, so one instance may serve several threads at once (a decorated function, say)."""
+
+    enabled: bool
+
+    def __init__(self) -> None:
+        self._before = threading.local()
+
+    def __enter__(self) -> None:
+        stack: list[bool] = self._before.__dict__.setdefault("stack", [])
+        stack.append(_grad_enabled.get())
+        _grad_enabled.set(self.enabled)
+
+    def __exit__(self, *exc: object) -> None:
+        _grad_enabled.set(self._before.stack.pop())
+
+
+class no_grad(_Switch):  # noqa: N801 - named like torch.no_grad
     """Inside `with no_grad():` ops record no parents: results are leaves, and no graph is kept.
 
     Use it for evaluation and for parameter updates. It is also a decorator, written `@no_grad` or
     `@no_grad()`. Grad mode is per thread, as in PyTorch.
     """
+
+    enabled = False
 
     @overload
     def __new__(cls, func: None = None) -> no_grad: ...
@@ -36,30 +57,38 @@ class no_grad:  # noqa: N801 - named like torch.no_grad
 
     def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
         if func is None:
-            self = super().__new__(cls)
-            self._previous = []
-            return self
-        if not callable(func):
-            raise TypeError(f"no_grad decorates a function, got {type(func).__name__}: {func!r}")
+            return super().__new__(cls)
+        return _without_grad(func)
 
-        @functools.wraps(func)
-        def without_grad(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
-                return func(*args, **kwargs)
-
-        return without_grad
-
-    _previous: list[Token[bool]]
+    def __init__(self, func: object = None) -> None:
+        super().__init__()
 
     def __call__(self, func: F) -> F:
         """`@no_grad()`: the same as `@no_grad`."""
-        return no_grad(func)
-
-    def __enter__(self) -> None:
-        self._previous.append(_grad_enabled.set(False))
-
-    def __exit__(self, *exc: object) -> None:
-        _grad_enabled.reset(self._previous.pop())
+        return _without_grad(func)
 
 
-__all__ = ["is_grad_enabled", "no_grad"]
+def _without_grad(func: F) -> F:
+    """`func`, run inside `no_grad()` on every call."""
+    if not callable(func):
+        raise TypeError(f"no_grad decorates a function, got {type(func).__name__}: {func!r}")
+
+    @functools.wraps(func)
+    def without_grad(*args: Any, **kwargs: Any) -> Any:
+        with no_grad():
+            return func(*args, **kwargs)
+
+    return without_grad  # type: ignore[return-value]
+
+
+class enable_grad(_Switch):  # noqa: N801 - named like torch.enable_grad
+    """Inside `with enable_grad():` ops record their graph again, even within `no_grad()`.
+
+    `grad`, `hessian` and `backward(create_graph=True)` use it: a gradient is taken wherever it is
+    asked for.
+    """
+
+    enabled = True
+
+
+__all__ = ["enable_grad", "is_grad_enabled", "no_grad"]

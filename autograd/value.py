@@ -48,6 +48,17 @@ class Value:
         self._op: Op | None = None
         self._operands: tuple[Number, ...] = ()
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass works in every op, but keeps `==` and `hash` as they are: the nodes of a
+        graph are told apart by identity (backward keeps them in sets), never by their numbers."""
+        super().__init_subclass__(**kwargs)
+        for method in ("__eq__", "__hash__"):
+            if method in vars(cls):
+                raise TypeError(
+                    f"{cls.__name__} defines {method}: a subclass of Value may not, because the "
+                    "nodes of a graph are told apart by identity; compare `.data` instead"
+                )
+
     @property
     def op(self) -> str:
         """The operation that made this Value (`""` for a leaf), a folded number shown in it."""

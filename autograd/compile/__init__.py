@@ -78,14 +78,10 @@ class Compiled:
         """Compare the generated code with the engine at the traced numbers; raise if they differ.
 
         A safety net under the rules' own expressions: the engine's gradients come from
-        `autograd.gradients`, which leaves every `.grad` as it was (and cannot run an op whose
-        `local_grads` takes numbers only: then only the value is compared).
+        `autograd.gradients`, which leaves every `.grad` as it was.
         """
         value, grads, leaf_grads = self._function(*(x.data for x in t.inputs), self._leaves)
-        try:
-            engine = [g.data for g in gradients(t.output, [*t.inputs, *self._leaves])]
-        except Exception:  # an op whose local_grads take numbers only
-            engine = [*grads, *leaf_grads]
+        engine = gradients(t.output, [*t.inputs, *self._leaves])
         for what, ours, theirs in [("value", value, t.output.data),
                                    *(("a gradient", a, b) for a, b in
                                      zip([*grads, *leaf_grads], engine))]:

@@ -144,3 +144,24 @@ def test_a_node_with_zero_gradient_passes_nothing_on() -> None:
     out = (w * 3.0).relu() + 1.0
     out.backward()
     assert w.grad == 0.0
+
+
+def test_backward_and_the_walk_on_values_agree_where_a_slope_is_infinite() -> None:
+    """sqrt(x) * y at x = y = 0: dC/dx = y / (2 sqrt x) = 0 * inf, NaN in both (as in PyTorch)."""
+    x, y = Value(0.0), Value(0.0)
+    out = x**0.5 * y
+    grads = out.backward(create_graph=True)
+    assert grads is not None
+    assert math.isnan(x.grad) and math.isnan(grads[x].data)
+    assert y.grad == grads[y].data == 0.0
+
+
+def test_a_subclass_that_would_compare_nodes_by_number_is_refused_when_defined() -> None:
+    """Backward tells nodes apart by identity; a value-based == would merge two nodes."""
+    with pytest.raises(TypeError, match=r"Equal defines __eq__.*identity"):
+
+        class Equal(Value):
+            __slots__ = ()
+
+            def __eq__(self, other: object) -> bool:
+                return isinstance(other, Value) and self.data == other.data

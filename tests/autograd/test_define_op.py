@@ -36,7 +36,8 @@ def test_sin_and_cos_match_pytorch_to_first_and_second_order(torch: ModuleType) 
     point = (0.7, -1.3)
     x, y = (Value(v) for v in point)
     out = f(x, y)
-    second = [gradients(g, [x, y]) for g in gradients(out, [x, y])]
+    first = gradients(out, [x, y], create_graph=True)
+    second = [gradients(g, [x, y], create_graph=True) for g in first]
 
     tx, ty = (torch.tensor(v, requires_grad=True) for v in point)
     tout = torch.sin(tx * ty) * torch.cos(tx) + torch.sin(torch.sin(ty))

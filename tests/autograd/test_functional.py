@@ -100,3 +100,25 @@ def test_grad_of_grad_through_nodes_made_by_every_public_means() -> None:
     for order, function in enumerate([grad(f), grad(grad(f))], start=1):
         expected = float(sympy.diff(expression, s, order).evalf(subs={s: 0.8}))
         assert close(float(function(0.8)), expected, tol=1e-12), order  # type: ignore[arg-type]
+
+
+def test_grad_at_numbers_changes_no_grad_of_the_values_it_closes_over() -> None:
+    w = Value(2.0)
+    assert grad(lambda x: x * w)(3.0) == 2.0
+    assert w.grad == 0.0
+
+    def outer(x: Value) -> Value:
+        grad(lambda y: x * y)(2.0)  # an inner gradient at a number: a side computation
+        return x * 1.0
+
+    assert grad(outer)(3.0) == 1.0
+
+
+def test_gradients_are_taken_inside_no_grad_too() -> None:
+    from autograd import no_grad
+
+    f = lambda x: x * x * x  # noqa: E731
+    outside = (grad(f)(2.0), grad(grad(f))(2.0), hessian(lambda x, y: x * x * y)(1.0, 2.0))
+    with no_grad():
+        inside = (grad(f)(2.0), grad(grad(f))(2.0), hessian(lambda x, y: x * x * y)(1.0, 2.0))
+    assert inside == outside == (12.0, 12.0, [[4.0, 2.0], [2.0, 0.0]])

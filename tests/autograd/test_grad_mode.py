@@ -63,3 +63,38 @@ def test_no_grad_restores_the_mode_after_an_exception() -> None:
     except RuntimeError:
         pass
     assert is_grad_enabled()
+
+
+def test_one_no_grad_shared_by_two_threads() -> None:
+    shared = no_grad()
+    a_inside, b_inside, a_left = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, bool] = {}
+    errors: list[BaseException] = []
+
+    def thread_a() -> None:
+        try:
+            with shared:
+                a_inside.set()
+                b_inside.wait(5)
+            seen["a after"] = is_grad_enabled()
+            a_left.set()
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    def thread_b() -> None:
+        try:
+            a_inside.wait(5)
+            with shared:
+                b_inside.set()
+                a_left.wait(5)
+                seen["b inside"] = is_grad_enabled()
+            seen["b after"] = is_grad_enabled()
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=thread_a), threading.Thread(target=thread_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert not errors and seen == {"a after": True, "b inside": False, "b after": True}

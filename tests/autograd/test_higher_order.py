@@ -20,9 +20,9 @@ def chainrule_derivatives(program: list[Step], xs: list[float]) -> list[list[flo
     """[d out/d x_i, d2 out/d x0 d x_i, d3 out/d x0^2 d x_i] for every input i."""
     leaves = [Value(x) for x in xs]
     out = run(program, CHAINRULE, leaves)
-    first = gradients(out, leaves)
-    second = gradients(first[0], leaves)
-    third = gradients(second[0], leaves)
+    first = gradients(out, leaves, create_graph=True)
+    second = gradients(first[0], leaves, create_graph=True)
+    third = gradients(second[0], leaves, create_graph=True)
     return [[g.data for g in order] for order in (first, second, third)]
 
 
@@ -110,8 +110,8 @@ def test_backward_with_create_graph_returns_gradients_as_values() -> None:
 def test_singular_points_take_pytorch_values(make, torch_make, x) -> None:  # type: ignore[no-untyped-def]
     torch = require_torch()
     v = Value(x)
-    first = gradients(make(v), [v])[0]
-    second = gradients(first, [v])[0]
+    first = gradients(make(v), [v], create_graph=True)[0]
+    second = gradients(first, [v], create_graph=True)[0]
     t = torch.tensor(x, requires_grad=True)
     (d1,) = torch.autograd.grad(torch_make(torch, t), t, create_graph=True)
     d2 = torch.autograd.grad(d1, t, allow_unused=True)[0] if d1.requires_grad else None
