@@ -179,6 +179,11 @@ def sum(values: Iterable[Operand]) -> Value:
 
     Always a Value (a leaf, when every v_i is a number).
     """
+    if not isinstance(values, Iterable):
+        raise TypeError(
+            f"sum takes an iterable of Values and numbers, got {type(values).__name__}: "
+            f"{values!r:.60}"
+        )
     z = sum_op(*values)
     return z if isinstance(z, Value) else Value(z)
 

@@ -37,6 +37,11 @@ class Value:
 
     def __init__(self, data: float, label: str = "") -> None:
         if type(data) is not float:
+            if isinstance(data, Value):
+                raise TypeError(
+                    "Value() takes a number, got a Value: use that Value itself, or "
+                    "Value(v.data) for a new leaf holding its number"
+                )
             data = real(data, "Value")
         if not isinstance(label, str):
             raise TypeError(f"a Value's label is a str, got {type(label).__name__}: {label!r}")
@@ -210,10 +215,10 @@ class Op:
         if not is_grad_enabled():
             return node
         grads = self.local_grads(*numbers, out)
-        if len(grads) != len(operands):
+        if not isinstance(grads, tuple) or len(grads) != len(operands):
             raise ValueError(
-                f"{self.name}: local_grads gave {len(grads)} derivatives for {len(operands)} "
-                "operands; give one derivative per operand"
+                f"{self.name}: local_grads gave {grads!r:.60}; it must give a tuple with one "
+                f"derivative per operand ({len(operands)} here)"
             )
         node._op = self
         if folded:  # keep the Values as parents, each with its derivative

@@ -211,7 +211,7 @@ def train_test_split(
 
     Both parts get at least one sample, so n must be at least 2.
     """
-    n = _check_pair(X, y, "train_test_split")
+    n = check_pair(X, y, "train_test_split")
     if not (isinstance(test_fraction, (int, float)) and 0.0 < test_fraction < 1.0):
         raise ValueError(
             f"train_test_split: test_fraction must be in (0, 1), got {test_fraction!r}"
@@ -237,7 +237,7 @@ def batches(
     batch_size None means one batch of everything (full-batch gradient descent). With `shuffle`
     the order is drawn from `seed`; pass one `random.Random` to get a new order every epoch.
     """
-    n = _check_pair(X, y, "batches")
+    n = check_pair(X, y, "batches")
     if batch_size is None:
         batch_size = n
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -250,17 +250,20 @@ def batches(
         yield [X[i] for i in chosen], [y[i] for i in chosen]
 
 
-def _check_pair(X: Sequence[object], y: Sequence[object], who: str) -> int:
+def check_pair(X: Sequence[object], y: Sequence[object], who: str) -> int:
+    """The number of samples, once X and y are known to hold the same number, at least one."""
     if len(X) != len(y):
         raise ValueError(f"{who}: X has {len(X)} samples but y has {len(y)}; they must match")
-    if not X:
+    if len(X) == 0:
         raise ValueError(f"{who}: the data set is empty (X and y have 0 samples)")
     return len(X)
 
 
 def _check_count(n: object, least: int, who: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < least:
-        raise ValueError(f"{who}: n must be an int of at least {least}, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{who}: n must be an int, got {type(n).__name__}: {n!r}")
+    if n < least:
+        raise ValueError(f"{who}: n must be at least {least}, got {n}")
 
 
 def _check_noise(noise: object) -> None:

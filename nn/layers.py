@@ -54,6 +54,7 @@ class Neuron(Module):
         return len(self.w)
 
     def __call__(self, x: Inputs) -> Value:
+        _check_inputs(x, self.nin, "Neuron")
         z = weighted_sum(self.w, x, self.b)
         return ACTIVATIONS[self.activation].f(z)  # type: ignore[no-any-return]
 

@@ -83,6 +83,9 @@ class Adam(Optimizer):
         eps: float = 1e-8,
     ) -> None:
         super().__init__(params, lr)
+        if not isinstance(betas, tuple) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2) such as (0.9, 0.999), got "
+                             f"{betas!r}")
         beta1, beta2 = betas
         for name, beta in (("beta1", beta1), ("beta2", beta2)):
             if not (isinstance(beta, (int, float)) and 0.0 <= beta < 1.0):
@@ -136,6 +139,8 @@ def uninterrupted() -> Iterator[None]:
 
 
 def _check_positive(name: str, x: object) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0.0 < x < math.inf:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(x).__name__}: {x!r}")
+    if not 0.0 < x < math.inf:
         raise ValueError(f"{name} must be a positive number, got {x!r}")
     return float(x)

@@ -51,6 +51,9 @@ def save(model: Savable, path: str | os.PathLike[str]) -> None:
         "parameters": state,
     }
     text = json.dumps(document, indent=1) + "\n"
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"cannot save {os.fspath(path)!r}: there is no folder {folder!r}")
     try:
         mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:

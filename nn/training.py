@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from autograd import Value, no_grad
 from nn._rng import Seed, make_rng
-from nn.data import batches
+from nn.data import batches, check_pair
 from nn.losses import Loss, get_loss
 from nn.metrics import Output, Target, get_metric, label_threshold
 from nn.module import Module
@@ -148,6 +148,9 @@ def fit(
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
     if optimizer is None:
         optimizer = Adam(model.parameters(), lr=0.02)
+    elif not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be an Optimizer such as nn.SGD(model.parameters(), "
+                        f"lr=0.1) or nn.Adam(...), got {type(optimizer).__name__}: {optimizer!r}")
     compiled = None
     if compile:
         # compile_step is built on train_step (its fallback), so it is imported when asked for.
@@ -225,10 +228,7 @@ def _loss(loss: str | Loss) -> Loss:
 
 def _check_data(model: Module, X: Sequence[Sequence[float]], y: Sequence[Target], who: str) -> None:
     """Equal, non-zero numbers of samples and targets, every sample as long as the model's input."""
-    if len(X) != len(y):
-        raise ValueError(f"{who}: X has {len(X)} samples but y has {len(y)}; they must match")
-    if not X:
-        raise ValueError(f"{who}: the data set is empty (X and y have 0 samples)")
+    check_pair(X, y, who)
     nin = getattr(model, "nin", None)
     for i, x in enumerate(X):
         if len(x) != nin:

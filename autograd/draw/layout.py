@@ -10,6 +10,7 @@ by the SVG writer.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import shutil
@@ -57,6 +58,11 @@ class Layout:
 def dot_available() -> bool:
     """True when graphviz's `dot` program is on the PATH."""
     return shutil.which("dot") is not None
+
+
+def can_lay_out() -> bool:
+    """True when a diagram can be laid out here: by `dot`, or by the grandalf package."""
+    return dot_available() or importlib.util.find_spec("grandalf") is not None
 
 
 def layout(scene: Scene, engine: str = "auto") -> Layout:

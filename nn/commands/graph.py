@@ -21,9 +21,15 @@ from typing import Any
 from autograd import Value, topological_order
 from autograd.draw import DEFAULT_MAX_NODES, DotNotFoundError, save, step_through
 from autograd.draw.diagram import value_scene
+from autograd.draw.layout import can_lay_out
 from autograd.draw.style import Options
 from nn.commands.expression import ALLOWED, evaluate, parse_assignments
 
+NO_LAYOUT = (
+    "chainrule graph: drawing {path} needs graphviz's dot program or the grandalf package to lay "
+    "the diagram out, and neither is installed: pip install 'chainrule[graph]' (or pip install "
+    "grandalf), or apt-get install graphviz"
+)
 GRAPHVIZ_MISSING = (
     "chainrule graph: writing {path} needs the graphviz Python package, which is not installed: "
     "pip install 'chainrule[graph]' (.png and .pdf also need graphviz's dot program; .dot does not)"
@@ -37,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
         path = path.with_suffix(".dot")
     if path.suffix.lower() != ".svg" and importlib.util.find_spec("graphviz") is None:
         print(GRAPHVIZ_MISSING.format(path=path), file=sys.stderr)
+        return 1
+    if (path.suffix.lower() == ".svg" or args.html) and not can_lay_out():
+        print(NO_LAYOUT.format(path=args.html if path.suffix.lower() != ".svg" else path),
+              file=sys.stderr)
         return 1
     try:
         args.expression, args.set = _expression_and_assignments(args.expression, args.set)

@@ -11,12 +11,11 @@ there, the command says so and stops before it trains.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from autograd.draw.layout import dot_available
+from autograd.draw.layout import can_lay_out
 from nn.draw import sample_graph, step_through
 from nn.layers import MLP
 from nn.metrics import argmax
@@ -42,7 +41,7 @@ def write_sample_page(
 ) -> bool:
     """Write the page of sample `x` (with `target`) through `model`; False, with a message on
     stderr, when no layout is installed or the file cannot be written."""
-    if not dot_available() and importlib.util.find_spec("grandalf") is None:
+    if not can_lay_out():
         print(NO_LAYOUT, file=sys.stderr)
         return False
     cost = sample_graph(model, x, target, loss=loss)

@@ -60,6 +60,11 @@ def test_sum_is_one_node_with_numbers_folded() -> None:
     assert (a.grad, b.grad) == (2.0, 1.0)
 
 
+def test_sum_takes_an_iterable() -> None:
+    with pytest.raises(TypeError, match="sum takes an iterable of Values and numbers, got int"):
+        vsum(5)  # type: ignore[arg-type]
+
+
 def test_sum_refuses_what_is_not_a_number() -> None:
     with pytest.raises(TypeError, match=r"sum.*str"):
         vsum([Value(1.0), "2"])  # type: ignore[list-item]

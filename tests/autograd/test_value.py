@@ -27,6 +27,11 @@ def test_non_numbers_are_refused_with_their_type(bad: object) -> None:
         Value(bad)  # type: ignore[arg-type]
 
 
+def test_a_value_of_a_value_says_what_to_do_instead() -> None:
+    with pytest.raises(TypeError, match=r"use that Value itself, or Value\(v.data\)"):
+        Value(Value(2.0))  # type: ignore[arg-type]
+
+
 def test_a_label_must_be_text() -> None:
     with pytest.raises(TypeError, match="label"):
         Value(1.0, 5)  # type: ignore[arg-type]

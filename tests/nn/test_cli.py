@@ -123,3 +123,15 @@ def test_graph_without_any_expression_says_where_to_put_one(tmp_path: Path) -> N
     done = chainrule("graph", "--set", "a=2", "a*a", "a+a", "-o", str(tmp_path / "g.dot"))
     assert done.returncode == 2
     assert "('a*a', 'a+a' all look like one)" in done.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`chainrule explain ... | head -1`: the pipe closes while explain is still writing."""
+    explain = subprocess.Popen([sys.executable, "-m", "nn", "explain", "--sizes", "2,4,4,1"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert explain.stdout is not None and explain.stderr is not None
+    explain.stdout.readline()
+    explain.stdout.close()  # the reader goes away
+    errors = explain.stderr.read().decode()
+    assert explain.wait(timeout=60) == 0
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors

@@ -106,8 +106,10 @@ def test_bad_input_names_the_sizes() -> None:
         train_test_split([[1.0]] * 4, [1.0] * 4, 1.0)
     with pytest.raises(ValueError, match="batch_size must be a positive int or None, got 0"):
         list(batches([[1.0]], [1.0], 0))
-    with pytest.raises(ValueError, match="n must be an int of at least 2, got 1"):
+    with pytest.raises(ValueError, match="make_moons: n must be at least 2, got 1"):
         make_moons(1)
+    with pytest.raises(TypeError, match=r"make_moons: n must be an int, got float: 1\.5"):
+        make_moons(1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"noise must be a standard deviation >= 0, got -0\.1"):
         make_xor(8, noise=-0.1)
 

@@ -164,3 +164,15 @@ def test_without_the_graphviz_package_an_svg_never_ends_in_a_traceback(
     else:
         assert status == 1 and "pip install 'chainrule[graph]'" in error
         assert list(tmp_path.iterdir()) == []
+
+
+def test_with_neither_dot_nor_grandalf_it_says_so_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot
+    monkeypatch.setitem(sys.modules, "grandalf", None)  # as if it were not installed
+    assert run("a*b", "--set", "a=2", "b=3", "-o", str(tmp_path / "g.svg")) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing computed, nothing printed
+    assert "dot program or the grandalf package" in captured.err
+    assert "Traceback" not in captured.err and not (tmp_path / "g.svg").exists()

@@ -157,7 +157,7 @@ def test_wrong_input_length_names_both_sizes() -> None:
         MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="Layer expects 4 inputs per sample, got 1"):
         Layer(4, 2, seed=0)([1.0])
-    with pytest.raises(ValueError, match="weighted_sum: 3 weights but 2 inputs"):
+    with pytest.raises(ValueError, match="Neuron expects 3 inputs per sample, got 2"):
         Neuron(3, seed=0)([1.0, 2.0])
     with pytest.raises(TypeError, match="list of 2 inputs"):
         MLP(2, [1], seed=0)(1.0)  # type: ignore[arg-type]

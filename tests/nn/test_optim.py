@@ -81,6 +81,14 @@ def test_zero_grad_clears_every_gradient() -> None:
     assert [p.grad for p in params] == [0.0, 0.0]
 
 
+def test_settings_of_the_wrong_type_or_shape_say_so() -> None:
+    params = [Value(1.0)]
+    with pytest.raises(TypeError, match=r"lr must be a number, got str: '0\.1'"):
+        SGD(params, lr="0.1")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"betas must be a pair .* got \(0.9,\)"):
+        Adam(params, betas=(0.9,))  # type: ignore[arg-type]
+
+
 def test_bad_settings_raise() -> None:
     p = [Value(1.0)]
     with pytest.raises(ValueError, match="no parameters"):

@@ -198,3 +198,9 @@ def test_saving_over_a_file_keeps_its_mode(
     _trained_looking(0).save(path)
     assert stat.S_IMODE(os.stat(path).st_mode) == mode
     assert load_model(path).state_dict() == _trained_looking(0).state_dict()
+
+
+def test_saving_into_a_folder_that_does_not_exist_names_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"there is no folder '.*nowhere'"):
+        MLP(2, [1], seed=0).save(tmp_path / "nowhere" / "model.json")
+    assert list(tmp_path.iterdir()) == []

@@ -139,6 +139,12 @@ def test_progress_bar_shows_on_stderr_and_is_skipped_without_tqdm(
     assert history.epochs == 2 and capsys.readouterr().err == ""
 
 
+def test_fit_names_an_optimizer_that_is_not_one() -> None:
+    X, y = make_xor(4, noise=0.0, seed=0)
+    with pytest.raises(TypeError, match=r"optimizer must be an Optimizer.*got str: 'adam'"):
+        fit(MLP(2, [2, 1], seed=0), X, y, optimizer="adam", progress=False)  # type: ignore[arg-type]
+
+
 def test_train_step_takes_a_loss_by_name() -> None:
     model = MLP(2, [2, 1], seed=0)
     twin = MLP(2, [2, 1], seed=0)
