@@ -13,8 +13,12 @@ differentiate again (`grad(grad(f))`). The seeds' single neuron, op by op:
 and `backward()` multiplies the factors along every path from E to w, and sums over the paths:
 dE/dw = (a - T) * a (1 - a) * a_prev.
 
-Errors are the ones Python raises for floats, each naming the op and the numbers involved. NaN in
-gives NaN out. At kinks the derivatives are PyTorch's: relu and |x| have slope 0 at 0.
+The letters follow the notes: arithmetic takes a and b to z; a function of one number takes x to
+y; an activation takes z to a (a = σ(z), da/dz = a (1 - a)), as the seeds write it.
+
+Errors are the ones Python raises for floats, each naming the op and the numbers involved. An op
+given NaN returns NaN (where IEEE arithmetic does: nan ** 0 is 1, as in PyTorch). At kinks the
+derivatives are PyTorch's: relu and |x| have slope 0 at 0.
 """
 
 from __future__ import annotations
@@ -78,7 +82,7 @@ def _power_term(c: float, a: float, e: float) -> float:
         return math.nan
     try:
         return c * math.pow(a, e)
-    except OverflowError:
+    except OverflowError:  # |a^e| is past the largest float: its sign is a's for an odd e
         odd_power_of_negative = a < 0.0 and e % 2.0 == 1.0
         return math.copysign(math.inf, -c if odd_power_of_negative else c)
 
@@ -107,17 +111,17 @@ log_term: Op = define_op(
 # functions of one number
 
 
-def _exp(a: float) -> float:
+def _exp(x: float) -> float:
     try:
-        return math.exp(a)
+        return math.exp(x)
     except OverflowError:
-        raise OverflowError(f"exp: exp({a!r}) overflows a float (above ~709.78 all do)") from None
+        raise OverflowError(f"exp: exp({x!r}) overflows a float (above ~709.78 all do)") from None
 
 
-def _log(a: float) -> float:
-    if a <= 0.0:
-        raise ValueError(f"log: input {a!r} <= 0; log is defined only for positive inputs")
-    return math.log(a)
+def _log(x: float) -> float:
+    if x <= 0.0:
+        raise ValueError(f"log: input {x!r} <= 0; log is defined only for positive inputs")
+    return math.log(x)
 
 
 def _sigmoid(z: float) -> float:
@@ -144,33 +148,43 @@ def _sign(x: float) -> float:
     return x
 
 
-exp = define_op("exp", _exp, lambda a, z: (z,))                          # dz/da = z
-log = define_op("log", _log, lambda a, z: (1.0 / a,))                    # dz/da = 1/a
-tanh = define_op("tanh", math.tanh, lambda a, z: (1.0 - z * z,))         # dz/da = 1 - z^2
+exp = define_op("exp", _exp, lambda x, y: (y,))                          # dy/dx = y
+log = define_op("log", _log, lambda x, y: (1.0 / x,))                    # dy/dx = 1/x
+# step and sign are flat wherever they have a slope: their derivative is the constant 0.0, a
+# number, so a derivative of relu or |x| differentiated again ends there.
+step = define_op("step", _step, lambda x, y: (0.0,))
+sign = define_op("sign", _sign, lambda x, y: (0.0,))
+abs = define_op("abs", builtins.abs, lambda x, y: (sign(x),))             # dy/dx = sign(x)
+
+# the activations
 sigmoid = define_op("sigmoid", _sigmoid, lambda z, a: (a * (1.0 - a),))  # da/dz = a (1 - a)
-step = define_op("step", _step, lambda x, s: (0.0,))
-sign = define_op("sign", _sign, lambda x, s: (0.0,))
-relu = define_op("relu", lambda x: 0.0 if x <= 0.0 else x, lambda x, z: (step(x),))
-abs = define_op("abs", builtins.abs, lambda x, z: (sign(x),))
+tanh = define_op("tanh", math.tanh, lambda z, a: (1.0 - a * a,))         # da/dz = 1 - a^2
+relu = define_op("relu", lambda z: 0.0 if z <= 0.0 else z, lambda z, a: (step(z),))  # [z > 0]
 
 
 # ---------------------------------------------------------------------------------------------
 # many numbers at once: one node instead of a chain of n - 1 additions, or 2n for a neuron
 
 
-def _weighted_sum(*wxb: float) -> float:
-    n = len(wxb) // 2  # the operands are w_0 .. w_{n-1}, x_0 .. x_{n-1}, b
-    return builtins.sum(map(operator.mul, wxb[:n], wxb[n:-1]), wxb[-1])
+def _weights_inputs_bias(operands: tuple[float, ...]) -> tuple[Sequence[float], ...]:
+    """An op takes its operands in one row: a neuron's are w_0 .. w_{n-1}, x_0 .. x_{n-1}, b."""
+    n = len(operands) // 2
+    return operands[:n], operands[n : 2 * n], operands[-1:]
 
 
-def _weighted_sum_grads(*wxb_z: float) -> tuple[float, ...]:
-    n = (len(wxb_z) - 1) // 2  # the operands, then z
-    return (*wxb_z[n : 2 * n], *wxb_z[:n], 1.0)
+def _weighted_sum(*operands: float) -> float:
+    w, x, (b,) = _weights_inputs_bias(operands)
+    return builtins.sum(map(operator.mul, w, x), b)
+
+
+def _weighted_sum_grads(*operands_then_z: float) -> tuple[float, ...]:
+    w, x, _ = _weights_inputs_bias(operands_then_z[:-1])
+    return (*x, *w, 1.0)  # dz/dw_k = x_k, dz/dx_k = w_k, dz/db = 1
 
 
 # z = Σ_i v_i;  dz/dv_i = 1
 sum_op = define_op("sum", lambda *v: builtins.sum(v), lambda *v_z: (1.0,) * (len(v_z) - 1))
-# z = Σ_k w_k x_k + b;  dz/dw_k = x_k,  dz/dx_k = w_k,  dz/db = 1   (operands: w..., x..., b)
+# z = Σ_k w_k x_k + b;  dz/dw_k = x_k,  dz/dx_k = w_k,  dz/db = 1
 weighted_sum_op = define_op("weighted_sum", _weighted_sum, _weighted_sum_grads)
 
 

@@ -5,8 +5,6 @@ the keys of its `state_dict()`. The names do not depend on the `Value` labels (w
 change), so a state dict written by one model loads into any model of the same architecture.
 """
 
-# X names a list of samples, as in scikit-learn.
-
 from __future__ import annotations
 
 import os
