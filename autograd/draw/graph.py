@@ -15,9 +15,10 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from autograd.backward import last_backward_root, topological_order
+from autograd.backward import topological_order
 from autograd.draw.crowds import thin_crowds
 from autograd.draw.groups import Group, check_groups, leaf_chains, owners, stack_within
+from autograd.draw.naming import find, grad_source, kinds, names_of, too_big
 from autograd.draw.paths import Paths, caption, find_paths, local_name, quoted
 from autograd.draw.scene import Arrow, Box, Cell, Cluster, Scene
 from autograd.draw.style import (
@@ -31,8 +32,6 @@ from autograd.draw.style import (
     op_text,
 )
 from autograd.value import Value
-
-MAX_NAME = 24
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ def graph_scene(
     if collapse:
         shown = sum(1 for node in order if node not in group_of) + len(hooks.groups)
         if not hooks.groups or shown > options.max_nodes:
-            raise ValueError(_too_big(len(order), options.max_nodes, bool(hooks.groups), shown))
+            raise ValueError(too_big(len(order), options.max_nodes, bool(hooks.groups), shown))
         if highlight is not None:
             raise ValueError(
                 f"highlight= needs every node drawn, but the graph has {len(order)} Values, more "
@@ -94,7 +93,7 @@ def graph_scene(
             )
     builder = _Builder(root, order, options, hooks, group_of, grads)
     if highlight is not None:
-        builder.highlight(_find(highlight, order))
+        builder.highlight(find(highlight, order))
     if collapse:
         builder.collapsed(by_within)
     else:
@@ -120,11 +119,11 @@ class _Builder:
         self.names, self.generated = names_of(order, hooks.names)
         self.scene = Scene("computation_graph", options)
         self.result = GraphScene(self.scene, order, self.names, root)
-        self.kinds = _kinds(order, root, set(hooks.parameters), set(hooks.inputs))
+        self.kinds = kinds(order, root, set(hooks.parameters), set(hooks.inputs))
         self.used_kinds: set[str] = set()
         self.paths: Paths | None = None
         self.grads = grads
-        self.started, self.reached = _grad_source(order, grads is not None, root)
+        self.started, self.reached = grad_source(order, grads is not None, root)
         self.source = None if self.started is None else self._source_name(self.started)
         self.unreached_shown = False
         self.clusters: dict[str, str] = {}
@@ -317,8 +316,8 @@ class _Builder:
             self.scene.legend.append(("", f"faint lines: {crowded} arrows between groups of boxes, "
                                           "too many to label"))
         if self.options.legend:
-            kinds = [kind for kind in KINDS if kind in self.used_kinds]
-            rows = [(KINDS[kind][0], self._kind_text(kind)) for kind in kinds]
+            used = [kind for kind in KINDS if kind in self.used_kinds]
+            rows = [(KINDS[kind][0], self._kind_text(kind)) for kind in used]
             self.scene.legend[:0] = rows + [("", note) for note in self._notes()]
         else:
             self.scene.legend.clear()
@@ -359,84 +358,4 @@ class _Builder:
                 f"{self.source} (backward() ran from it)")
 
 
-def _grad_source(
-    order: list[Value], given: bool, root: Value
-) -> tuple[Value | None, set[Value]]:
-    """The Value the shown grads are derivatives of, and the nodes its backward reached.
-
-    With grads `given` by the caller they are d root / d v; otherwise they are what the latest
-    backward() left, from `last_backward_root()`, when it still lives and reached this graph.
-    """
-    if given:
-        return root, set(order)
-    source = last_backward_root()
-    if source is None:
-        return None, set()
-    reached = set(topological_order(source))
-    if reached.isdisjoint(order):
-        return None, set()
-    return source, reached
-
-
-def _kinds(
-    order: list[Value], root: Value, parameters: set[Value], inputs: set[Value]
-) -> dict[Value, str]:
-    """Each node's colour: output, parameter, input, leaf or intermediate."""
-    kinds: dict[Value, str] = {}
-    for node in order:
-        if node.parents:
-            kinds[node] = "interior"
-        elif node in parameters:
-            kinds[node] = "parameter"
-        elif node in inputs:
-            kinds[node] = "input"
-        else:
-            kinds[node] = "leaf"
-    kinds[root] = "output"
-    return kinds
-
-
-def names_of(
-    order: list[Value], preset: Mapping[Value, str]
-) -> tuple[dict[Value, str], set[Value]]:
-    """Each node's name in the diagram: its label (shortened), a `preset` name, or v1, v2, ..."""
-    names: dict[Value, str] = {}
-    generated: set[Value] = set()
-    for node in order:
-        if node.label or node in preset:
-            label = node.label or preset[node]
-            names[node] = label if len(label) <= MAX_NAME else label[: MAX_NAME - 1] + "…"
-        else:
-            generated.add(node)
-            names[node] = f"v{len(generated)}"
-    return names, generated
-
-
-def _find(highlight: Value | str, order: list[Value]) -> Value:
-    """The node to highlight: `highlight` itself, or the one node with that label."""
-    if isinstance(highlight, Value):
-        if highlight not in set(order):
-            raise ValueError(f"highlight={highlight!r} is not in the graph being drawn")
-        return highlight
-    found = [node for node in order if node.label == highlight]
-    if len(found) != 1:
-        labels = sorted({node.label for node in order if node.label})
-        shown = ", ".join(map(repr, labels[:12])) + (" ..." if len(labels) > 12 else "")
-        problem = "no Value is" if not found else f"{len(found)} Values are"
-        raise ValueError(
-            f"highlight={highlight!r}: {problem} labelled so; pass the Value itself, or one of "
-            f"the labels: {shown or '(none)'}"
-        )
-    return found[0]
-
-
-def _too_big(count: int, max_nodes: int, has_groups: bool, shown: int) -> str:
-    how = f"pass max_nodes={count} to draw it all (rendering thousands of nodes is slow)"
-    if not has_groups:
-        return (f"this graph has {count} Values, more than max_nodes={max_nodes}; {how}, or pass "
-                "groups= to draw groups of nodes as one box each")
-    return (f"this graph has {count} Values, more than max_nodes={max_nodes}, and still {shown} "
-            f"with each group drawn as one box; {how}")
-
-
-__all__ = ["MAX_NAME", "GraphScene", "Hooks", "graph_scene", "names_of"]
+__all__ = ["GraphScene", "Hooks", "graph_scene"]
