@@ -90,17 +90,18 @@ def test_twenty_compiled_steps_equal_twenty_train_steps(loss: str, activation: s
     eager, opt_eager, compiled, opt_compiled = twins(activation, output, k, OPTIMIZERS[optimizer])
     step = compile_step(compiled, loss, opt_compiled)
     # The code does the engine's arithmetic in the engine's order, so the numbers are the same to
-    # the last bit. cross_entropy's loss runs in the engine, on leaves standing for the outputs:
-    # a sum of several terms reaches each output there in another order than in train_step's
-    # single graph, which moves the last bit now and then.
+    # the last bit (bce too: the code's loss starts from sigmoid(z), as train_step's does).
+    # cross_entropy's loss runs in the engine, on leaves standing for the outputs: a sum of
+    # several terms reaches each output there in another order than in train_step's single
+    # graph, which moves the last bit now and then.
     rel = 1e-12 if loss == "cross_entropy" else 0.0
     for i in range(20):
         X, y = batch(loss, 5, k, seed=i)
         assert_same(flat(step(X, y)), flat(train_step(eager, loss, opt_eager, X, y)), rel)
         assert_same(state(eager, opt_eager), state(compiled, opt_compiled), rel)
     assert step.traces == 1
-    # The losses whose graph depends on the numbers run in the engine (see nn.compiled.loss).
-    assert step.compiled_loss == (loss not in ("bce", "cross_entropy"))
+    # cross_entropy's graph depends on the numbers: it runs in the engine (see nn.compiled.loss).
+    assert step.compiled_loss == (loss != "cross_entropy")
 
 
 def test_the_source_reads_as_backprop_by_hand() -> None:
@@ -185,16 +186,19 @@ def test_a_loss_with_a_penalty_on_the_weights_is_compiled() -> None:
     assert step.compiled_loss
 
 
-def test_saturated_bce_outputs_are_clamped_as_in_the_engine() -> None:
-    """A sigmoid output of exactly 1.0: bce clamps it, so its gradient through bce is 0."""
+def test_saturated_sigmoid_outputs_pass_their_bce_gradient_as_in_the_engine() -> None:
+    """Outputs of exactly 1.0 (z about 40): bce reads them from z, so they still learn."""
     eager, opt_eager, compiled, opt_compiled = twins("tanh", "sigmoid", 1, OPTIMIZERS["sgd"])
     for model in (eager, compiled):
         model.layers[1].neurons[0].b = Value(40.0)
-    X, y = batch("bce", 4, 1)
+    X, y = [[0.5, -0.5, 1.0], [1.0, 0.0, -1.0], [0.0, 0.5, 0.5], [-1.0, 1.0, 0.0]], [0.0, 1.0] * 2
     step = compile_step(compiled, "bce", opt_compiled)
-    assert step(X, y) == train_step(eager, "bce", opt_eager, X, y)
-    assert_same(state(eager, opt_eager), state(compiled, opt_compiled))
-    assert compiled.layers[1].neurons[0].b.grad == 0.0
+    result = step(X, y)
+    assert result[0] == [1.0] * 4 and step.compiled_loss
+    assert result == train_step(eager, "bce", opt_eager, X, y)
+    assert_same(state(eager, opt_eager), state(compiled, opt_compiled), 0.0)
+    # dC/db2 = Σ (a - t)/m = (1 - 0 + 1 - 1 + 1 - 0 + 1 - 1)/4, each a = σ(z) within 1e-16 of 1
+    assert compiled.layers[1].neurons[0].b.grad == pytest.approx(0.5, abs=1e-15)
 
 
 def test_a_loss_that_is_not_finite_raises_before_anything_changes() -> None:
