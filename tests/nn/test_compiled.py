@@ -23,6 +23,7 @@ from autograd import sum as vsum
 from nn import MLP, SGD, Adam, Layer, Module, Neuron, Optimizer, compile_step, train_step
 from nn.activations import ACTIVATIONS
 from nn.losses import LOSSES, half_mse, hinge
+from nn.manual import backprop
 
 Batch = tuple[list[list[float]], list[Any]]
 
@@ -201,6 +202,43 @@ def test_saturated_sigmoid_outputs_pass_their_bce_gradient_as_in_the_engine() ->
     assert compiled.layers[1].neurons[0].b.grad == pytest.approx(0.5, abs=1e-15)
 
 
+@pytest.mark.parametrize(("z", "t"), [(30.0, 0.0), (-40.0, 1.0)])
+def test_a_confidently_wrong_output_gets_a_minus_t_over_m_in_code_engine_and_by_hand(
+        z: float, t: float) -> None:
+    """One sigmoid neuron with w = 0 and b = z: every sample's z is 30 (or -40), its target the
+    other end. A clamp of a at 1e-12 would make dC/dz 0; it is (a - t)/m, about ±1/2."""
+    models = [MLP(1, [1], seed=0) for _ in range(3)]
+    for model in models:
+        neuron = model.layers[0].neurons[0]
+        neuron.w[0].data, neuron.b.data = 0.0, z
+    X, y = [[1.0], [2.0]], [t, t]
+    delta = (1.0 / (1.0 + math.exp(-z)) - t) / 2  # dC/dz of each sample
+    expected = [delta * 1.0 + delta * 2.0, delta + delta]  # dC/dw = Σ delta x, dC/db = Σ delta
+    step = compile_step(models[0], "bce", SGD(models[0].parameters(), lr=0.1))
+    step(X, y)
+    assert step.compiled_loss
+    train_step(models[1], "bce", SGD(models[1].parameters(), lr=0.1), X, y)
+    weight_grads, bias_grads = backprop(models[2], X, [[t], [t]], loss="bce")
+    for grads in ([p.grad for p in models[0].parameters()],  # the compiled step
+                  [p.grad for p in models[1].parameters()],  # the engine
+                  [weight_grads[0][0][0], bias_grads[0][0]]):  # the four equations
+        assert grads == pytest.approx(expected, abs=1e-12)
+    assert abs(delta) > 0.49
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_bce_steps_of_every_batch_size_equal_train_steps(k: int) -> None:
+    """A batch of one runs the loss in the engine, from z through the sigmoid, as train_step."""
+    eager, opt_eager, compiled, opt_compiled = twins("relu", "sigmoid", k, OPTIMIZERS["adam"])
+    step = compile_step(compiled, "bce", opt_compiled)
+    for i, m in enumerate([5, 1, 2, 1, 5]):
+        X, y = batch("bce", m, k, seed=i)
+        assert_same(flat(step(X, y)), flat(train_step(eager, "bce", opt_eager, X, y)), 0.0)
+        assert_same(state(eager, opt_eager), state(compiled, opt_compiled), 0.0)
+        assert step.compiled_loss == (m > 1)
+    assert step.traces == 3
+
+
 def test_a_loss_that_is_not_finite_raises_before_anything_changes() -> None:
     model = MLP(3, [4, 1], seed=0)
     optimizer = SGD(model.parameters(), lr=0.1, momentum=0.5)
@@ -349,6 +387,22 @@ def test_fit_with_compile_stops_at_a_non_finite_loss_as_fit_does() -> None:
         with pytest.raises(FloatingPointError, match=r"fit: epoch 1, step \d: the loss is inf"
                            ) as error:
             fit(model, X, y, loss="mse", optimizer=SGD(model.parameters(), lr=0.1), epochs=2,
+                batch_size=2, progress=False, compile=compile)
+        messages.append(str(error.value))
+        states.append(model.state_dict())
+    assert messages[0] == messages[1] and states[0] == states[1]
+
+
+def test_fit_with_compile_stops_at_a_nan_logit_with_bce_as_fit_does() -> None:
+    from nn import fit
+
+    X, y = [[0.5], [1.0], [2.0], [math.nan], [1.5], [0.0]], [0.0, 1.0, 1.0, 0.0, 1.0, 0.0]
+    messages, states = [], []
+    for compile in (False, True):
+        model = MLP(1, [2, 1], seed=0)
+        with pytest.raises(FloatingPointError, match=r"fit: epoch 1, step \d: the loss is nan"
+                           ) as error:
+            fit(model, X, y, loss="bce", optimizer=SGD(model.parameters(), lr=0.1), epochs=2,
                 batch_size=2, progress=False, compile=compile)
         messages.append(str(error.value))
         states.append(model.state_dict())
