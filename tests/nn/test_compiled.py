@@ -121,6 +121,22 @@ def test_the_source_reads_as_backprop_by_hand() -> None:
     assert len(lines) < 120
 
 
+def test_the_bce_source_computes_a_and_takes_delta_straight_from_the_loss() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    step = compile_step(model, "bce", SGD(model.parameters(), lr=0.1))
+    step([[0.5, -1.0], [1.0, 2.0]], [1.0, 0.0])
+    lines = [line.strip() for line in step.source.splitlines()]
+    assert "a2_0 = sigmoid(z2_0)" in lines  # the output, right after its z
+    assert lines[lines.index("a2_0 = sigmoid(z2_0)") - 1].startswith("z2_0 = b2_0 + ")
+    assert any(line.endswith(" = log_sigmoid(z2_0)") for line in lines)  # ln a = ln σ(z)
+    assert any(line.endswith(" = -z2_0") for line in lines)  # ln(1 - a) = ln σ(-z)
+    assert any(line.startswith("dC_dz2_0 += sigmoid(-z2_0) * dC_dv") for line in lines)
+    assert any(line.startswith("# layer 2: delta2 = dC/dz2, straight from the loss")
+               for line in lines)
+    assert "dC_da2_0" not in step.source  # the loss never reads a2
+    assert "dC_dz1_0 += a1_0 * (1.0 - a1_0) * dC_da1_0" in lines  # the hidden layer as before
+
+
 def test_labels_never_enter_the_source() -> None:
     model = MLP(2, [2, 1], seed=0)
     for i, p in enumerate(model.parameters()):
