@@ -358,6 +358,31 @@ def test_layers_neurons_and_other_modules_compile_too() -> None:
             assert_same(state(eager, opts[0]), state(compiled, opts[1]))
 
 
+def test_any_module_whose_outputs_are_sigmoids_gives_bce_their_logits() -> None:
+    """Not a network: two outputs, sigmoid(u) and sigmoid(2u), u = p x0 q + c read twice."""
+
+    class TwoSigmoids(Module):
+        def __init__(self) -> None:
+            self.p, self.q, self.c = Value(0.3), Value(-1.5), Value(0.2)
+
+        def __call__(self, x: Any) -> list[Value]:
+            u = self.p * x[0] * self.q + self.c
+            return [u.sigmoid(), (u * 2.0).sigmoid()]
+
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("p", self.p), ("q", self.q), ("c", self.c)]
+
+    eager, compiled = TwoSigmoids(), TwoSigmoids()
+    opts = [SGD(m.parameters(), lr=0.3) for m in (eager, compiled)]
+    step = compile_step(compiled, "bce", opts[1])
+    for i in range(5):
+        X, y = batch("bce", 4, 2, seed=i)
+        X = [[10.0 * x for x in row] for row in X]  # outputs near 0 and 1 as well
+        assert_same(flat(step(X, y)), flat(train_step(eager, "bce", opts[0], X, y)), 0.0)
+        assert_same(state(eager, opts[0]), state(compiled, opts[1]), 0.0)
+    assert step.compiled_loss and "log_sigmoid(" in step.source
+
+
 def test_a_model_that_branches_on_the_data_is_refused() -> None:
     class Branchy(Module):
         def __init__(self) -> None:
