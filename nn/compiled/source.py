@@ -108,8 +108,9 @@ class _Code:
         self.heads = dict(sample.heads) if batch is None else {
             z: batch.heads[leaf] for z, leaf in zip(sample.logits, batch.logits)
             if leaf in batch.heads}
+        heads = set(self.heads.values())
         self.loss_nodes = [] if batch is None else [
-            node for node in batch.chain if node not in set(self.heads.values())]
+            node for node in batch.chain if node not in heads]
         model_nodes = [x for node in sample.nodes for x in (node, self.heads.get(node))
                        if x is not None]
         self.per_sample = [*sample.inputs, *model_nodes, *self.loss_nodes,
