@@ -234,6 +234,10 @@ class Op:
             node.local_grads = grads
         return node
 
+    def made(self, node: Value) -> bool:
+        """True if `node` is a result of this op (`sigmoid.made(a)`)."""
+        return node._op is self
+
     def describe(self, operands: tuple[Number, ...]) -> str:
         """How a node of this op reads: its name, with any number folded into it shown.
 

@@ -12,6 +12,10 @@ network of sigmoid neurons those lines are the four equations of the third seed,
 with sigmoid'(z) = a (1 - a). The names follow the notation: z2_0 is z[2][0], dC_dz2_0 is delta2[0],
 W2_0_1 is W[2][0][1]. Nobody wrote these lines; the rules of the ops did (autograd/rules.py).
 
+Then the same network with bce, the notes' loss for sigmoid outputs, where (1) collapses to
+delta_L = (a - t)/m: bce reads a sigmoid's output from its logit, ln a = ln sigmoid(z), so the
+code never forms dC/da2 and delta2 comes straight out of the loss's own lines.
+
 Run: python examples/compiled_backprop.py
 """
 
@@ -74,3 +78,42 @@ print(f"\nloss C = {C:.6f}. The 17 gradients of the compiled step differ from th
       f"{worst_engine:.1e}.")
 assert worst_hand < 1e-15 and worst_engine == 0.0
 assert [p.data for p in model.parameters()] == [p.data for p in twin.parameters()]
+
+# bce: the loss of one output, forward and backward, as the code computes it for each sample.
+bce_model, bce_twin = MLP(2, [3, 2], seed=4), MLP(2, [3, 2], seed=4)
+bce_step = compile_step(bce_model, "bce", SGD(bce_model.parameters(), lr=0.5))
+bce_outputs, _ = bce_step(X, Y)
+code = [line.strip() for line in bce_step.source.splitlines()]
+start = code.index("# the loss of this sample")
+involved = {"z2_0", "t_0"}  # the first output's logit and target, and what is made from them
+forward_lines = []
+for line in code[start + 1:]:
+    if not re.match(r"v\d+ = ", line):
+        break
+    name, expression = line.split(" = ", 1)
+    if involved & set(re.findall(r"\w+", expression)):
+        involved.add(name)
+        forward_lines.append(line)
+print("\nwith bce (C = -(1/m) sum [t ln a + (1 - t) ln(1 - a)]), the first output's loss:")
+print("\n".join("  " + line for line in forward_lines))
+back = code.index("# the loss of this sample", start + 1)
+print("and backward, each `if dC_dv:` passing dC/dv on:")
+for line in code[back + 1:]:
+    if line.startswith("# layer"):
+        break
+    names = set(re.findall(r"dC_d(\w+)", line))
+    if names and names <= involved:
+        print("  " + ("    " if not line.startswith("if ") else "") + line)
+term = forward_lines[-1].split(" = ")[0]  # t ln a + (1 - t) ln(1 - a), one of the sum's terms
+print(f"With dC_d{term} = -1/m from C = -(1/m) sum, that is dC/dz2[0] = -(1/m) [t sigmoid(-z) - "
+      "(1 - t) sigmoid(z)]\n= (a2[0] - t)/m, equation (1) for bce; dC_da2_0 appears nowhere.")
+
+train_step(bce_twin, "bce", SGD(bce_twin.parameters(), lr=0.5), X, Y)
+expected_b2 = [sum((a[j] - t[j]) / len(X) for a, t in zip(bce_outputs, Y)) for j in range(2)]
+compiled_b2 = [n.b.grad for n in bce_model.layers[1].neurons]
+print(f"dC/db2 = sum over the batch of (a2 - t)/m = {[round(g, 6) for g in expected_b2]}\n"
+      f"the compiled step's dC/db2 = {[round(g, 6) for g in compiled_b2]}, and train_step's "
+      "gradients are the same to the last bit.")
+assert "dC_da2_0" not in bce_step.source
+assert all(abs(g - e) < 1e-15 for g, e in zip(compiled_b2, expected_b2))
+assert [p.grad for p in bce_model.parameters()] == [p.grad for p in bce_twin.parameters()]

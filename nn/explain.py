@@ -14,7 +14,10 @@ z_l[j], built one layer at a time.
 The paths are those of the real graph of `Value`s (`autograd.draw.paths`, the same code that
 highlights paths in a diagram), told through the nodes the notes name: C, each a and z, and the
 parameter. Everything between C and the output activations (the loss formula) is one factor,
-dC/da, as the notes write it; a linear neuron's a is its z, so its factor da/dz is 1.
+dC/da, as the notes write it; a linear neuron's a is its z, so its factor da/dz is 1. bce reads a
+sigmoid's output from its logit (ln a = ln σ(z), see `nn.losses.bce`), so its graph goes from C
+straight to z and never through a: each path starts with dC/dz = (a - t)/m, the third note's
+shortcut, already multiplied out, and has no factor da/dz.
 
 Listing paths costs one product per path, and there are m * n_{l+1} * ... * n_L of them: it grows
 exponentially with depth. `explain` shows the first `max_paths` and sums them all only while there
@@ -336,7 +339,7 @@ def explain(
     L = len(layers)
     output_activations = {n.activation for n in layers[-1].neurons}
     if loss == "bce" and output_activations == {"sigmoid"}:
-        note = (f"bce through a sigmoid: the first two factors multiply out to "
+        note = (f"bce reads a sigmoid's z{L}[j] itself (ln a = ln σ(z)): the first factor is "
                 f"dC/dz{L}[j] = (a{L}[j] - t[j])/m, the shortcut nn.manual uses")
     elif loss == "cross_entropy" and output_activations == {"linear"}:
         note = (f"softmax with cross-entropy: the first factor is dC/dz{L}[j] = "

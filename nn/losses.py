@@ -23,10 +23,10 @@ import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from autograd import Value
+from autograd import Value, sigmoid
 from autograd import sum as vsum
 from nn.data import class_index
-from nn.probabilities import log_softmax, softmax
+from nn.probabilities import log_sigmoid, log_softmax, softmax
 
 Scalar = Value | float
 Entry = Scalar | Sequence[Scalar]
@@ -34,10 +34,10 @@ Loss = Callable[[Sequence[Entry], Sequence[Entry]], Value]
 Slope = Callable[[Sequence[float], Sequence[float], int], list[float]]
 
 BCE_EPS = 1e-12
-"""bce clamps a into [BCE_EPS, 1 - BCE_EPS]: ln 0 would be -inf (a prediction of exactly 0 or 1,
-which a saturated float sigmoid does give), and each term is then at most -ln(1e-12) ≈ 27.6.
-A clamped prediction is a constant, as in `torch.clamp`, so it passes no gradient back; inside
-the clamp the gradient is exactly that of PyTorch's `binary_cross_entropy`."""
+"""bce clamps a prediction that no sigmoid made into [BCE_EPS, 1 - BCE_EPS]: ln 0 would be -inf,
+and each term is then at most -ln(1e-12) ≈ 27.6. A clamped prediction is a constant, as in
+`torch.clamp`, so it passes no gradient back; inside the clamp the gradient is exactly that of
+PyTorch's `binary_cross_entropy`. A sigmoid's output is read from its logit instead, unclamped."""
 
 
 def sse(preds: Sequence[Entry], targets: Sequence[Entry]) -> Value:
@@ -58,22 +58,28 @@ def half_mse(preds: Sequence[Entry], targets: Sequence[Entry]) -> Value:
 
 
 def bce(preds: Sequence[Entry], targets: Sequence[Entry]) -> Value:
-    """C = -(1/m) Σ [t ln a + (1 - t) ln(1 - a)]; dC/da = (a - t) / (a (1 - a) m).
+    """C = -(1/m) Σ [t ln a + (1 - t) ln(1 - a)], with a in [0, 1] and t in [0, 1].
 
-    Predictions must lie in [0, 1] (a sigmoid output) and are clamped into
-    [BCE_EPS, 1 - BCE_EPS]; targets must lie in [0, 1]. Through a sigmoid the output delta is
-    dC/dz = (a - t) / m (the seeds' simplification).
+    A prediction made by a sigmoid, a = σ(z), is read from its logit z: ln a = ln σ(z) and
+    ln(1 - a) = ln σ(-z), each finite for any z, and then dC/dz = (a - t)/m exactly (the third
+    note's A - Y): the gradient never vanishes, however confidently wrong the prediction, where
+    a rounded to 1.0 would have made da/dz = 0. Any other prediction (a number, a Value made some
+    other way) is clamped into [BCE_EPS, 1 - BCE_EPS]; there dC/da = (a - t) / (a (1 - a) m).
+    A NaN prediction gives a NaN loss.
     """
     terms: list[Scalar] = []
     for i, (a, t) in enumerate(_pairs(preds, targets, "bce")):
         a_data, t_data = _data(a), _data(t)
-        if not 0.0 <= a_data <= 1.0:
+        if a_data < 0.0 or a_data > 1.0:
             raise ValueError(
                 f"bce: prediction {a_data!r} (sample {i}) is outside [0, 1]; bce needs "
                 "probabilities, e.g. from a sigmoid output layer"
             )
         if not 0.0 <= t_data <= 1.0:
             raise ValueError(f"bce: target {t_data!r} (sample {i}) is outside [0, 1]")
+        if isinstance(a, Value) and sigmoid.made(a):
+            terms.append(_log_likelihood_of_logit(a.parents[0], t))
+            continue
         if a_data < BCE_EPS:
             a = BCE_EPS
         elif a_data > 1.0 - BCE_EPS:
@@ -246,6 +252,15 @@ def _log_likelihood(a: Scalar, t: Scalar) -> Scalar:
         if t == 0.0:
             return (1.0 - a).log()
     return t * a.log() + (1.0 - t) * (1.0 - a).log()
+
+
+def _log_likelihood_of_logit(z: Value, t: Scalar) -> Value:
+    """t ln σ(z) + (1 - t) ln(1 - σ(z)), with ln(1 - σ(z)) = ln σ(-z).
+
+    Both terms are always there, even for t = 0 or 1 (where one is 0 times a finite number), so
+    the graph is the same whatever the targets: a training step with bce compiles whole.
+    """
+    return t * log_sigmoid(z) + (1.0 - t) * log_sigmoid(-z)
 
 
 def _data(x: Scalar) -> float:

@@ -1,4 +1,5 @@
-"""softmax: a network's k output logits z as k probabilities, and their logarithms.
+"""softmax: a network's k output logits z as k probabilities, and their logarithms; the same
+for one logit through a sigmoid.
 
     softmax(z)_j     = e^{z_j} / Σ_k e^{z_k}
     log_softmax(z)_j = z_j - ln Σ_k e^{z_k}
@@ -19,10 +20,22 @@ import math
 from collections.abc import Sequence
 from typing import overload
 
-from autograd import Value, no_grad
+from autograd import Value, define_op, no_grad, sigmoid
 from autograd import sum as vsum
 
 Logit = Value | float
+
+
+def _log_sigmoid(z: float) -> float:
+    """ln σ(z) = -ln(1 + e^-z), with e^ taken of -|z| only, so it is finite for any finite z."""
+    if z >= 0.0:
+        return -math.log1p(math.exp(-z))
+    return z - math.log1p(math.exp(z))
+
+
+# y = ln σ(z);  dy/dz = 1 - σ(z) = σ(-z). bce reads a sigmoid output's ln a and ln(1 - a) from
+# its logit with it: ln a = log_sigmoid(z), ln(1 - a) = log_sigmoid(-z).
+log_sigmoid = define_op("log_sigmoid", _log_sigmoid, lambda z, y: (sigmoid(-z),))
 
 
 # The first overload that matches wins, so a list of floats gives floats; mypy flags the overlap.

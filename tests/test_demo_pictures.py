@@ -19,7 +19,9 @@ def test_the_demo_draws_a_sample_whose_gradients_are_not_vanishing(tmp_path: Pat
                    cwd=tmp_path, env=env, check=True, capture_output=True, timeout=300)
     drawing = parse_svg((tmp_path / "sample_graph.svg").read_bytes())
     output = " ".join(next(t for t in drawing.nodes.values() if t and t[0] == "L3.N0"))
-    found = re.search(r"dC/da\[3\]\[0\] = (-?[\d.e-]+)", output)
+    # bce reads the sigmoid's output from its logit: C's graph reaches the neuron at z, whose
+    # gradient is the box's δ[3][0] = dC/dz[3][0] = (a - t)/m
+    found = re.search(r"δ\[3\]\[0\] = (-?[\d.e-]+)", output)
     assert found, output
     assert abs(float(found.group(1))) > 0.1  # after training it would be around 1e-7
     delta = re.search(r"δ\[1\]\[0\] = (-?[\d.e-]+)", " ".join(drawing.texts))

@@ -15,8 +15,13 @@ reads the parameters' numbers from the model on every call, so a changed weight 
 A step behaves as `train_step` does when it fails: a loss that is not finite raises
 FloatingPointError before anything is updated, an error inside the code runs the step in the
 engine instead (which raises the engine's own error, or does the step), and Ctrl-C leaves the step
-done or not begun. A loss whose graph depends on the numbers (`bce`, `cross_entropy`: see
-`loss.py`) is run by the engine on the outputs, and only the model's part is compiled.
+done or not begun.
+
+The model's part of the code stops at the output layer's z, and the output activation is the
+first node of the loss's part (`model.py`, `loss.py`): the loss is given `sigmoid(z)` nodes, as in
+`train_step`, so `bce` reads them from z and its graph is the same for any numbers. A loss whose
+graph depends on the numbers (`cross_entropy`: see `loss.py`) is run by the engine from the z,
+through the activation, and only the model's part is compiled.
 """
 
 # X names a batch of samples, as in scikit-learn.
@@ -24,6 +29,7 @@ done or not begun. A loss whose graph depends on the numbers (`bce`, `cross_entr
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,10 +39,12 @@ from autograd import Value, is_grad_enabled, no_grad
 from autograd.backward import backward, topological_order
 from autograd.compile import build
 from autograd.compile.trace import TraceError, other_numbers
-from nn.compiled.loss import split_loss
+from nn.compiled.loss import Heads, split_loss
 from nn.compiled.model import (
     Neurons,
+    activate,
     activations,
+    logit_numbers,
     network,
     parameters,
     same_graph,
@@ -50,15 +58,18 @@ from nn.optim import Optimizer
 from nn.training import train_step
 
 Result = tuple[list[Output], float]
+EngineLoss = Callable[[list[Output], Sequence[Target]], tuple[float, list[Any]]]
 
 
 @dataclass
 class Code:
-    """The code for one batch size: its source and the function, and where its loss runs."""
+    """The code for one batch size: its source and the function, and where its loss runs
+    (`engine_loss` is what the code calls when it is not compiled)."""
 
     step: Step
     function: Callable[..., Any]
     compiled_loss: bool
+    engine_loss: EngineLoss
 
 
 class CompiledStep:
@@ -107,7 +118,7 @@ class CompiledStep:
         self._code = code
         try:
             outputs, C, grads, leaf_grads = code.function(
-                X, y, params, code.step.leaves, self._engine_loss)
+                X, y, params, code.step.leaves, code.engine_loss)
         except FloatingPointError:
             raise
         except Exception:
@@ -134,19 +145,27 @@ class CompiledStep:
     def _in_the_engine(self, X: Sequence[Sequence[float]], y: Sequence[Target]) -> Result:
         return train_step(self.model, self.loss, self.optimizer, X, y)
 
-    def _engine_loss(self, outputs: list[Output], y: Sequence[Target]) -> tuple[float, list[Any]]:
-        """The loss run by the engine on the outputs: C, and dC/da for every sample's outputs.
+    def _engine_loss(self, heads: Heads, logits: list[Output], y: Sequence[Target]
+                     ) -> tuple[float, list[Any]]:
+        """The loss run by the engine from the logits (the output layer's z, or the outputs when
+        no activation is split off): C, and dC/dz for every sample's logits.
 
-        As in `train_step`: a loss that is not finite raises before anything changes; then the
-        optimizer's gradients are zeroed and `backward()` runs (into any weight the loss uses).
+        Each output is made from its logit by the model's own activation (`heads`), so the loss
+        is given what `train_step` gives it. As in `train_step`: a loss that is not finite raises
+        before anything changes; then the optimizer's gradients are zeroed and `backward()` runs
+        (into any weight the loss uses).
         """
-        preds = [Value(o) if isinstance(o, float) else [Value(a) for a in o] for o in outputs]
+        zs = [[Value(z)] if isinstance(z, float) else [Value(v) for v in z] for z in logits]
+        rows = [[z if head is None else activate(head, z) for z, head in zip(row, heads)]
+                for row in zs]
+        preds = [row[0] if isinstance(z, float) else row for row, z in zip(rows, logits)]
         cost = self.loss(preds, y)
         if not math.isfinite(cost.data):
             raise FloatingPointError(f"the loss is {cost.data!r}; no parameter was updated")
         self.optimizer.zero_grad()
         cost.backward()
-        seeds = [p.grad if isinstance(p, Value) else [a.grad for a in p] for p in preds]
+        seeds = [row[0].grad if isinstance(z, float) else [v.grad for v in row]
+                 for row, z in zip(zs, logits)]
         return cost.data, seeds
 
     def _check_targets(self, outputs: list[Output], y: Sequence[Target]) -> None:
@@ -174,18 +193,23 @@ class CompiledStep:
                 raise TraceError(
                     "compile_step: the model builds a different graph for another sample: it "
                     "branches on the numbers, which a trace cannot follow; use nn.train_step")
-        with no_grad():
-            outputs = [_numbers(self.model(x)) for x in X]
-        rows = [[o] if isinstance(o, float) else o for o in outputs]
+        heads = [sample.heads.get(z) for z in sample.logits]
+        if sample.heads:
+            rows = [logit_numbers(self.model, x, sample) for x in X]
+        else:
+            with no_grad():
+                outputs = [_numbers(self.model(x)) for x in X]
+            rows = [[o] if isinstance(o, float) else o for o in outputs]
         targets = [_target_numbers(t) for t in y]
         target_is_list = isinstance(y[0], (list, tuple))
         batch = None
         if all(t is not None for t in targets) and len({len(t or ()) for t in targets}) == 1:
             batch = split_loss(self.loss, rows, [t or [] for t in targets], sample.single,
-                               target_is_list)
+                               target_is_list, heads)
         n_targets = len(targets[0] or ())
         step = write_step(sample, batch, params, target_is_list, n_targets)
-        code = Code(step, build(step.source, step.namespace, FUNCTION), batch is not None)
+        code = Code(step, build(step.source, step.namespace, FUNCTION), batch is not None,
+                    functools.partial(self._engine_loss, heads))
         self._check(code, X, y, params)
         self.traces += 1
         return code
@@ -209,7 +233,7 @@ class CompiledStep:
             engine = [p.grad for p in params]
             for p in params:
                 p.grad = 0.0
-            _, C, grads, _ = code.function(X, y, params, code.step.leaves, self._engine_loss)
+            _, C, grads, _ = code.function(X, y, params, code.step.leaves, code.engine_loss)
             if code.compiled_loss:
                 grads = [g + 0.0 for g in grads]
             else:  # the engine's loss put its own part into the parameters' .grad

@@ -7,6 +7,13 @@ whatever the model's `__call__` does is what the code does. In a network (`.laye
 is `z{l}_{j}`, its activation `a{l}_{j}`, its weights `W{l}_{j}_{k}` (W[l][j][k], from neuron k of
 layer l-1) and its bias `b{l}_{j}`; a linear neuron's output is its `z`. Any other module's
 parameters are `p0, p1, ...` and its nodes `u1, u2, ...`.
+
+The model's part of the code stops at the output layer's z. An output made by one op on one node
+of the model, a = f(z) (the output activation), is split off: `heads[z]` is that node and
+`logits` holds each output's z (an output made any other way, a linear neuron's z, stands for
+itself). The activation becomes the first node of the loss's part, traced on leaves standing for
+z (`nn.compiled.loss`), so the loss is given the same kind of node as in `train_step`: bce sees
+`sigmoid(z)` and reads it from z. The code still computes every a, right after its z.
 """
 
 # l is the seeds' name for a layer; W its weights.
@@ -53,6 +60,8 @@ class Sample:
     names: dict[Value, str]
     layer_of: dict[Value, int] = field(default_factory=dict)  # node -> its layer (networks)
     activations: dict[int, str] = field(default_factory=dict)  # layer -> its activation
+    logits: list[Value] = field(default_factory=list)  # per output: where the model's part ends
+    heads: dict[Value, Value] = field(default_factory=dict)  # z -> the output a = f(z), split off
 
 
 def network(model: Module) -> Neurons | None:
@@ -106,14 +115,57 @@ def trace_sample(model: Module, x: Sequence[float], neurons: Neurons | None) -> 
     order = [node for node in _order(outputs) if node._op is not None]
     names: dict[Value, str] = {v: f"a0_{k}" for k, v in enumerate(inputs)}
     sample = Sample(inputs, outputs, single, order, names)
-    if neurons is not None and _name_network(sample, neurons):
-        return sample
-    sample.names = names  # another module: generic names
-    sample.layer_of.clear()
-    for i, p in enumerate(model.parameters()):
-        names[p] = f"p{i}"
-    names.update((node, f"u{i}") for i, node in enumerate(order, start=1))
+    if neurons is None or not _name_network(sample, neurons):
+        sample.names = names  # another module: generic names
+        sample.layer_of.clear()
+        for i, p in enumerate(model.parameters()):
+            names[p] = f"p{i}"
+        names.update((node, f"u{i}") for i, node in enumerate(order, start=1))
+    _split_heads(sample)
     return sample
+
+
+def activate(head: Value, z: Value) -> Value:
+    """The output `head` = f(z'), made again on another z: the same op, z in place of z'."""
+    assert head._op is not None
+    logit = _operand(head)
+    return cast(Value, head._op(*[z if x is logit else x for x in head._operands]))
+
+
+def logit_numbers(model: Module, x: Sequence[float], sample: Sample) -> list[float]:
+    """The numbers of `sample.logits` for another sample x: z where an output is split off,
+    the output itself elsewhere (the model is run on x, building its graph)."""
+    out = model([float(v) for v in x])
+    outputs = [out] if isinstance(out, Value) else list(out)
+    numbers = []
+    for a, logit in zip(outputs, sample.logits):
+        z = _operand(a) if logit in sample.heads else None
+        numbers.append((z if z is not None else a).data)
+    return numbers
+
+
+def _operand(node: Value) -> Value | None:
+    """The one Value an op node is made from (numbers may be folded in), or None."""
+    values = [x for x in node._operands if isinstance(x, Value)]
+    return values[0] if node._op is not None and len(values) == 1 else None
+
+
+def _split_heads(sample: Sample) -> None:
+    """Split off each output a = f(z) made by one op on one node z of the model (see the
+    module's docstring), unless something else reads a, or z is itself an output or the z of
+    another output; fill `logits` and `heads`."""
+    nodes = set(sample.nodes)
+    read = {p for node in sample.nodes for p in node.parents}
+    for a in sample.outputs:
+        z = _operand(a)
+        if (z is None or z not in nodes or a in read or z in sample.outputs
+                or z in sample.heads or sum(o is a for o in sample.outputs) > 1):
+            sample.logits.append(a)
+            continue
+        sample.heads[z] = a
+        sample.logits.append(z)
+    heads = set(sample.heads.values())
+    sample.nodes = [node for node in sample.nodes if node not in heads]
 
 
 def graph_of(sample: Sample) -> GraphTrace:
@@ -175,5 +227,5 @@ def _activation(layer: list[NeuronLike]) -> str:
     return name if name in ACTIVATIONS else "f"
 
 
-__all__ = ["Neurons", "Sample", "activations", "network", "parameters", "same_graph",
-           "trace_sample"]
+__all__ = ["Neurons", "Sample", "activate", "activations", "logit_numbers", "network",
+           "parameters", "same_graph", "trace_sample"]

@@ -47,8 +47,9 @@ from nn.compiled.loss import BatchLoss
 from nn.compiled.model import Sample
 
 FUNCTION = "train_step"
-RESERVED = {FUNCTION, "X", "y", "parameters", "leaves", "engine_loss", "outputs", "saved", "zip",
-            "reversed", "C", "p", "dC_dC", "dC_doutputs", "gradients"}
+RESERVED = {FUNCTION, "X", "y", "parameters", "leaves", "engine_loss", "outputs", "logits",
+            "saved", "zip", "reversed", "C", "p", "dC_dC", "dC_doutputs", "dC_dlogits",
+            "gradients"}
 
 
 @dataclass
@@ -76,12 +77,16 @@ def write_step(sample: Sample, batch: BatchLoss | None, params: list[Value],
 
 
 def _name_loss(batch: BatchLoss, sample: Sample, names: dict[Value, str]) -> list[Value]:
-    """Names for the loss's nodes: its output leaves are the model's outputs, t_k the targets,
-    v1, v2, ... the rest, C the loss; other Values it reads are c0, c1, ... (returned)."""
-    for leaf, output in zip(batch.outputs, sample.outputs):
-        names[leaf] = names[output]
+    """Names for the loss's nodes: its logit leaves and activations are the model's z and a,
+    t_k the targets, v1, v2, ... the rest, C the loss; other Values it reads are c0, c1, ...
+    (returned)."""
+    for leaf, z in zip(batch.logits, sample.logits):
+        names[leaf] = names[z]
+        if leaf in batch.heads:
+            names[batch.heads[leaf]] = names[sample.heads[z]]
     names.update((leaf, f"t_{k}") for k, leaf in enumerate(batch.targets))
-    nodes = [*batch.shared, *batch.chain, *batch.tail]
+    heads = set(batch.heads.values())
+    nodes = [node for node in [*batch.shared, *batch.chain, *batch.tail] if node not in heads]
     names.update((node, f"v{i}") for i, node in enumerate(nodes, start=1))
     names[batch.output] = "C"
     others = [leaf for leaf in batch.leaves if leaf not in names]
@@ -98,16 +103,27 @@ class _Code:
         self.sample, self.batch, self.params, self.names = sample, batch, params, names
         self.writer = writer
         self.targets = _unpacked([f"t_{k}" for k in range(n_targets)], target_is_list)
-        loss_nodes = [] if batch is None else batch.chain
-        self.per_sample = [*sample.inputs, *sample.nodes, *loss_nodes,
+        # The activation a = f(z) of each split-off output, by its z: the loss's own node when
+        # the loss is compiled, the model's when the engine runs the loss (from z).
+        self.heads = dict(sample.heads) if batch is None else {
+            z: batch.heads[leaf] for z, leaf in zip(sample.logits, batch.logits)
+            if leaf in batch.heads}
+        heads = set(self.heads.values())
+        self.loss_nodes = [] if batch is None else [
+            node for node in batch.chain if node not in heads]
+        model_nodes = [x for node in sample.nodes for x in (node, self.heads.get(node))
+                       if x is not None]
+        self.per_sample = [*sample.inputs, *model_nodes, *self.loss_nodes,
                            *([] if batch is None else batch.targets)]
-        wanted = set(params) | ({*batch.outputs, *batch.leaves} if batch else set())
+        wanted = set(params) | ({*batch.logits, *batch.leaves} if batch else set())
         order = [*sample.inputs, *params, *sample.nodes]
         if batch is not None:
-            order += [*batch.leaves, *batch.outputs, *batch.targets, *batch.shared,
+            order += [*batch.leaves, *batch.logits, *batch.targets, *batch.shared,
                       *batch.chain, *batch.tail]
         # Only named nodes: the other samples' nodes of the loss are written once, as sample 0's.
-        self.receives = {node for node in receiving(order, wanted) if node in names}
+        # An activation C does not use (bce reads a sigmoid's z) passes no gradient.
+        self.receives = {node for node in receiving(order, wanted) if node in names
+                         and not (batch is not None and node in batch.unread)}
 
     def source(self, leaves: list[Value]) -> str:
         lines = [f"def {FUNCTION}(X, y, parameters, leaves, engine_loss):",
@@ -145,6 +161,9 @@ class _Code:
             lines.append("# the terms of the loss that depend on no sample")
             lines += [writer.forward(node) for node in batch.shared]
         lines += ["outputs = []", "saved = []"]
+        to_loss = self.to_engine_loss()
+        if to_loss != "outputs":
+            lines.append(f"{to_loss} = []")
         if batch is not None:
             lines += [f"terms_{self.names[node]} = []" for node in batch.runs]
         inputs = _unpacked([self.names[x] for x in self.sample.inputs], True)
@@ -157,7 +176,7 @@ class _Code:
         loop = self.model_forward()
         if batch is not None:
             loop.append("# the loss of this sample")
-            loop += [writer.forward(node) for node in batch.chain]
+            loop += [writer.forward(node) for node in self.loss_nodes]
             for node, run in batch.runs.items():
                 terms = [self.names[t] for t in run.terms]
                 add = (f"append({terms[0]})" if len(terms) == 1
@@ -165,12 +184,19 @@ class _Code:
                 loop.append(f"terms_{self.names[node]}.{add}")
         outputs = [self.names[o] for o in self.sample.outputs]
         loop.append(f"outputs.append({outputs[0] if self.sample.single else _list(outputs)})")
+        if to_loss != "outputs":
+            logits = [self.names[z] for z in self.sample.logits]
+            loop.append(f"{to_loss}.append({logits[0] if self.sample.single else _list(logits)})")
         self.saved = self.values_for_backward()
         loop.append(f"saved.append({_unpacked(self.saved, True)})")
         lines += indented(loop)
-        if batch is None:
+        if batch is None and to_loss == "outputs":
             lines += ["# the loss, run by the engine on the outputs; it gives dC/da for each",
                       "C, dC_doutputs = engine_loss(outputs, y)"]
+        elif batch is None:
+            lines += ["# the loss, run by the engine from each output's z (its activation "
+                      "included); it gives dC/dz",
+                      "C, dC_dlogits = engine_loss(logits, y)"]
         else:
             lines.append("# the loss of the batch")
             lines += [self.tail_forward(node) for node in batch.tail]
@@ -187,7 +213,16 @@ class _Code:
                 rule = activation.math if activation else "a = f(z)"
                 lines.append(f"# layer {l}: z{l} = W{l} a{l - 1} + b{l};  {rule}")
             lines.append(self.writer.forward(node))
+            head = self.heads.get(node)
+            if head is not None:
+                lines.append(self.writer.forward(head))
         return lines
+
+    def to_engine_loss(self) -> str:
+        """What the code hands a loss run by the engine: the outputs, or the logits when an
+        output activation is split off (the engine's loss then starts with it, as the code's
+        would); "outputs" too when the loss is compiled."""
+        return "logits" if self.batch is None and self.sample.heads else "outputs"
 
     def tail_forward(self, node: Value) -> str:
         """A node of the batch's loss; one taking the samples' terms takes them as a list."""
@@ -227,7 +262,7 @@ class _Code:
         if batch is not None:
             lines.append("# the loss of the batch, backward")
             # Each sample's terms receive theirs in the loop below, from the seeds after this.
-            outside = self.receives - set(self.per_sample) - set(batch.outputs)
+            outside = self.receives - set(self.per_sample) - set(batch.logits)
             for node in reversed(batch.tail):
                 lines += writer.backward(node, outside)
             for node, run in batch.runs.items():
@@ -240,10 +275,10 @@ class _Code:
                         seeded.append(term)
         loop = self.sample_backward(seeded)
         if batch is None:
-            outputs = _unpacked([writer.gradient(o) for o in self.sample.outputs],
-                                not self.sample.single)
-            header = (f"for {_unpacked(self.saved, True)}, {outputs} in "
-                      "zip(reversed(saved), reversed(dC_doutputs)):")
+            seeds = _unpacked([writer.gradient(z) for z in self.sample.logits],
+                              not self.sample.single)
+            header = (f"for {_unpacked(self.saved, True)}, {seeds} in "
+                      f"zip(reversed(saved), reversed(dC_d{self.to_engine_loss()})):")
         else:
             header = f"for {_unpacked(self.saved, True)} in reversed(saved):"
         lines += ["# backward pass, one sample at a time, the last one first (as backward "
@@ -261,26 +296,41 @@ class _Code:
         seeded = seeded or []
         starts = [node for node in self.per_sample if node in self.receives
                   and node not in self.params and node not in seeded
-                  and not (batch is None and node in self.sample.outputs)]
+                  and not (batch is None and node in self.sample.logits)]
         lines = [f"{writer.gradient(node)} = seed_{self.names[node]}" for node in seeded]
         lines += chained_zeros(writer.gradient(node) for node in starts)
         if batch is not None:
             lines.append("# the loss of this sample")
-            for node in reversed(batch.chain):
+            for node in reversed(self.loss_nodes):
                 lines += writer.backward(node, self.receives)
         layer = None
         for node in reversed(self.sample.nodes):
             l = self.sample.layer_of.get(node)
             if l is not None and l != layer:
                 layer = l
-                lines.append(_layer_comment(l))
+                lines.append(_layer_comment(l, self.delta_from_the_loss(l)))
+            head = self.heads.get(node)
+            if head is not None and head in self.receives:
+                lines += writer.backward(head, self.receives)
             lines += writer.backward(node, self.receives)
         return lines
 
+    def delta_from_the_loss(self, l: int) -> str:
+        """How layer l gets dC/dz when no dC/da is written for it: "loss" when the compiled
+        loss reads its z (bce reads a sigmoid's), "engine" when the engine's loss gives it;
+        "" when it is dC/da * da/dz, as in any hidden layer."""
+        heads = [a for z, a in self.heads.items() if self.sample.layer_of.get(z) == l]
+        if not heads or any(a in self.receives for a in heads):
+            return ""
+        return "engine" if self.batch is None else "loss"
 
-def _layer_comment(l: int) -> str:
+
+def _layer_comment(l: int, from_the_loss: str = "") -> str:
     back = f";  dC/da{l - 1}[k] += W{l}[j][k] delta{l}[j]" if l > 1 else ""
-    return (f"# layer {l}: delta{l} = dC/dz{l} = dC/da{l} * da{l}/dz{l}\n"
+    delta = {"loss": f"delta{l} = dC/dz{l}, straight from the loss (it reads z{l}, not a{l})",
+             "engine": f"delta{l} = dC/dz{l}, from the engine's loss (given z{l})",
+             }.get(from_the_loss, f"delta{l} = dC/dz{l} = dC/da{l} * da{l}/dz{l}")
+    return (f"# layer {l}: {delta}\n"
             f"#   dC/dW{l}[j][k] = delta{l}[j] a{l - 1}[k];  dC/db{l} = delta{l}{back}")
 
 

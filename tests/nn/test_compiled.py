@@ -23,6 +23,7 @@ from autograd import sum as vsum
 from nn import MLP, SGD, Adam, Layer, Module, Neuron, Optimizer, compile_step, train_step
 from nn.activations import ACTIVATIONS
 from nn.losses import LOSSES, half_mse, hinge
+from nn.manual import backprop
 
 Batch = tuple[list[list[float]], list[Any]]
 
@@ -90,17 +91,18 @@ def test_twenty_compiled_steps_equal_twenty_train_steps(loss: str, activation: s
     eager, opt_eager, compiled, opt_compiled = twins(activation, output, k, OPTIMIZERS[optimizer])
     step = compile_step(compiled, loss, opt_compiled)
     # The code does the engine's arithmetic in the engine's order, so the numbers are the same to
-    # the last bit. cross_entropy's loss runs in the engine, on leaves standing for the outputs:
-    # a sum of several terms reaches each output there in another order than in train_step's
-    # single graph, which moves the last bit now and then.
+    # the last bit (bce too: the code's loss starts from sigmoid(z), as train_step's does).
+    # cross_entropy's loss runs in the engine, on leaves standing for the outputs: a sum of
+    # several terms reaches each output there in another order than in train_step's single
+    # graph, which moves the last bit now and then.
     rel = 1e-12 if loss == "cross_entropy" else 0.0
     for i in range(20):
         X, y = batch(loss, 5, k, seed=i)
         assert_same(flat(step(X, y)), flat(train_step(eager, loss, opt_eager, X, y)), rel)
         assert_same(state(eager, opt_eager), state(compiled, opt_compiled), rel)
     assert step.traces == 1
-    # The losses whose graph depends on the numbers run in the engine (see nn.compiled.loss).
-    assert step.compiled_loss == (loss not in ("bce", "cross_entropy"))
+    # cross_entropy's graph depends on the numbers: it runs in the engine (see nn.compiled.loss).
+    assert step.compiled_loss == (loss != "cross_entropy")
 
 
 def test_the_source_reads_as_backprop_by_hand() -> None:
@@ -117,6 +119,22 @@ def test_the_source_reads_as_backprop_by_hand() -> None:
     assert any(line.startswith("# layer 2: delta2 = dC/dz2") for line in lines)
     assert sum(line.startswith("for ") for line in lines) == 2  # one sample's code, looped
     assert len(lines) < 120
+
+
+def test_the_bce_source_computes_a_and_takes_delta_straight_from_the_loss() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    step = compile_step(model, "bce", SGD(model.parameters(), lr=0.1))
+    step([[0.5, -1.0], [1.0, 2.0]], [1.0, 0.0])
+    lines = [line.strip() for line in step.source.splitlines()]
+    assert "a2_0 = sigmoid(z2_0)" in lines  # the output, right after its z
+    assert lines[lines.index("a2_0 = sigmoid(z2_0)") - 1].startswith("z2_0 = b2_0 + ")
+    assert any(line.endswith(" = log_sigmoid(z2_0)") for line in lines)  # ln a = ln σ(z)
+    assert any(line.endswith(" = -z2_0") for line in lines)  # ln(1 - a) = ln σ(-z)
+    assert any(line.startswith("dC_dz2_0 += sigmoid(-z2_0) * dC_dv") for line in lines)
+    assert any(line.startswith("# layer 2: delta2 = dC/dz2, straight from the loss")
+               for line in lines)
+    assert "dC_da2_0" not in step.source  # the loss never reads a2
+    assert "dC_dz1_0 += a1_0 * (1.0 - a1_0) * dC_da1_0" in lines  # the hidden layer as before
 
 
 def test_labels_never_enter_the_source() -> None:
@@ -185,16 +203,56 @@ def test_a_loss_with_a_penalty_on_the_weights_is_compiled() -> None:
     assert step.compiled_loss
 
 
-def test_saturated_bce_outputs_are_clamped_as_in_the_engine() -> None:
-    """A sigmoid output of exactly 1.0: bce clamps it, so its gradient through bce is 0."""
+def test_saturated_sigmoid_outputs_pass_their_bce_gradient_as_in_the_engine() -> None:
+    """Outputs of exactly 1.0 (z about 40): bce reads them from z, so they still learn."""
     eager, opt_eager, compiled, opt_compiled = twins("tanh", "sigmoid", 1, OPTIMIZERS["sgd"])
     for model in (eager, compiled):
         model.layers[1].neurons[0].b = Value(40.0)
-    X, y = batch("bce", 4, 1)
+    X, y = [[0.5, -0.5, 1.0], [1.0, 0.0, -1.0], [0.0, 0.5, 0.5], [-1.0, 1.0, 0.0]], [0.0, 1.0] * 2
     step = compile_step(compiled, "bce", opt_compiled)
-    assert step(X, y) == train_step(eager, "bce", opt_eager, X, y)
-    assert_same(state(eager, opt_eager), state(compiled, opt_compiled))
-    assert compiled.layers[1].neurons[0].b.grad == 0.0
+    result = step(X, y)
+    assert result[0] == [1.0] * 4 and step.compiled_loss
+    assert result == train_step(eager, "bce", opt_eager, X, y)
+    assert_same(state(eager, opt_eager), state(compiled, opt_compiled), 0.0)
+    # dC/db2 = Σ (a - t)/m = (1 - 0 + 1 - 1 + 1 - 0 + 1 - 1)/4, each a = σ(z) within 1e-16 of 1
+    assert compiled.layers[1].neurons[0].b.grad == pytest.approx(0.5, abs=1e-15)
+
+
+@pytest.mark.parametrize(("z", "t"), [(30.0, 0.0), (-40.0, 1.0)])
+def test_a_confidently_wrong_output_gets_a_minus_t_over_m_in_code_engine_and_by_hand(
+        z: float, t: float) -> None:
+    """One sigmoid neuron with w = 0 and b = z: every sample's z is 30 (or -40), its target the
+    other end. A clamp of a at 1e-12 would make dC/dz 0; it is (a - t)/m, about ±1/2."""
+    models = [MLP(1, [1], seed=0) for _ in range(3)]
+    for model in models:
+        neuron = model.layers[0].neurons[0]
+        neuron.w[0].data, neuron.b.data = 0.0, z
+    X, y = [[1.0], [2.0]], [t, t]
+    delta = (1.0 / (1.0 + math.exp(-z)) - t) / 2  # dC/dz of each sample
+    expected = [delta * 1.0 + delta * 2.0, delta + delta]  # dC/dw = Σ delta x, dC/db = Σ delta
+    step = compile_step(models[0], "bce", SGD(models[0].parameters(), lr=0.1))
+    step(X, y)
+    assert step.compiled_loss
+    train_step(models[1], "bce", SGD(models[1].parameters(), lr=0.1), X, y)
+    weight_grads, bias_grads = backprop(models[2], X, [[t], [t]], loss="bce")
+    for grads in ([p.grad for p in models[0].parameters()],  # the compiled step
+                  [p.grad for p in models[1].parameters()],  # the engine
+                  [weight_grads[0][0][0], bias_grads[0][0]]):  # the four equations
+        assert grads == pytest.approx(expected, abs=1e-12)
+    assert abs(delta) > 0.49
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_bce_steps_of_every_batch_size_equal_train_steps(k: int) -> None:
+    """A batch of one runs the loss in the engine, from z through the sigmoid, as train_step."""
+    eager, opt_eager, compiled, opt_compiled = twins("relu", "sigmoid", k, OPTIMIZERS["adam"])
+    step = compile_step(compiled, "bce", opt_compiled)
+    for i, m in enumerate([5, 1, 2, 1, 5]):
+        X, y = batch("bce", m, k, seed=i)
+        assert_same(flat(step(X, y)), flat(train_step(eager, "bce", opt_eager, X, y)), 0.0)
+        assert_same(state(eager, opt_eager), state(compiled, opt_compiled), 0.0)
+        assert step.compiled_loss == (m > 1)
+    assert step.traces == 3
 
 
 def test_a_loss_that_is_not_finite_raises_before_anything_changes() -> None:
@@ -300,6 +358,31 @@ def test_layers_neurons_and_other_modules_compile_too() -> None:
             assert_same(state(eager, opts[0]), state(compiled, opts[1]))
 
 
+def test_any_module_whose_outputs_are_sigmoids_gives_bce_their_logits() -> None:
+    """Not a network: two outputs, sigmoid(u) and sigmoid(2u), u = p x0 q + c read twice."""
+
+    class TwoSigmoids(Module):
+        def __init__(self) -> None:
+            self.p, self.q, self.c = Value(0.3), Value(-1.5), Value(0.2)
+
+        def __call__(self, x: Any) -> list[Value]:
+            u = self.p * x[0] * self.q + self.c
+            return [u.sigmoid(), (u * 2.0).sigmoid()]
+
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("p", self.p), ("q", self.q), ("c", self.c)]
+
+    eager, compiled = TwoSigmoids(), TwoSigmoids()
+    opts = [SGD(m.parameters(), lr=0.3) for m in (eager, compiled)]
+    step = compile_step(compiled, "bce", opts[1])
+    for i in range(5):
+        X, y = batch("bce", 4, 2, seed=i)
+        X = [[10.0 * x for x in row] for row in X]  # outputs near 0 and 1 as well
+        assert_same(flat(step(X, y)), flat(train_step(eager, "bce", opts[0], X, y)), 0.0)
+        assert_same(state(eager, opts[0]), state(compiled, opts[1]), 0.0)
+    assert step.compiled_loss and "log_sigmoid(" in step.source
+
+
 def test_a_model_that_branches_on_the_data_is_refused() -> None:
     class Branchy(Module):
         def __init__(self) -> None:
@@ -345,6 +428,22 @@ def test_fit_with_compile_stops_at_a_non_finite_loss_as_fit_does() -> None:
         with pytest.raises(FloatingPointError, match=r"fit: epoch 1, step \d: the loss is inf"
                            ) as error:
             fit(model, X, y, loss="mse", optimizer=SGD(model.parameters(), lr=0.1), epochs=2,
+                batch_size=2, progress=False, compile=compile)
+        messages.append(str(error.value))
+        states.append(model.state_dict())
+    assert messages[0] == messages[1] and states[0] == states[1]
+
+
+def test_fit_with_compile_stops_at_a_nan_logit_with_bce_as_fit_does() -> None:
+    from nn import fit
+
+    X, y = [[0.5], [1.0], [2.0], [math.nan], [1.5], [0.0]], [0.0, 1.0, 1.0, 0.0, 1.0, 0.0]
+    messages, states = [], []
+    for compile in (False, True):
+        model = MLP(1, [2, 1], seed=0)
+        with pytest.raises(FloatingPointError, match=r"fit: epoch 1, step \d: the loss is nan"
+                           ) as error:
+            fit(model, X, y, loss="bce", optimizer=SGD(model.parameters(), lr=0.1), epochs=2,
                 batch_size=2, progress=False, compile=compile)
         messages.append(str(error.value))
         states.append(model.state_dict())

@@ -113,7 +113,26 @@ def test_render_shows_factors_values_and_the_three_sums() -> None:
 def test_bce_view_mentions_the_shortcut() -> None:
     model, X, _ = small_net(5, [2, 2, 1], 2)
     text = explain(model, X, [1.0, 0.0], "W2[0][1]", loss="bce").render()
-    assert "(a2[j] - t[j])/m" in text
+    assert "the first factor is dC/dz2[j] = (a2[j] - t[j])/m" in text
+
+
+@pytest.mark.parametrize("bias", [0.0, 40.0])
+def test_bce_paths_go_from_c_to_z_their_first_factor_a_minus_t_over_m(bias: float) -> None:
+    """bce reads a sigmoid's output from z: the graph has no edge C <- a, so no path has a
+    factor da/dz; dC/dz = (a - t)/m, even for an output saturated at 1.0 (bias 40)."""
+    model, X, _ = small_net(1, [2, 2, 1], 2)
+    model.layers[1].neurons[0].b.data = bias
+    Y = [[0.0], [1.0]]
+    paths = list(chain_paths(model, X, Y, ParamRef(1, 1, 0), "bce"))
+    names = " * ".join(f.name for f in paths[0].factors)
+    assert names == "dC/dz2[0] * dz2[0]/da1[1] * da1[1]/dz1[1] * dz1[1]/dW1[1][0]"
+    for path, x, y in zip(paths, X, Y):
+        a = model(x)
+        assert isinstance(a, Value)
+        assert path.factors[0].value == pytest.approx((a.data - y[0]) / 2, abs=1e-12)
+    if bias:
+        assert paths[0].factors[0].value == pytest.approx(0.5, abs=1e-15)  # a = 1.0, t = 0
+    assert explain(model, X, Y, "W1[1][0]", "bce").agrees()
 
 
 @pytest.mark.parametrize(
@@ -163,7 +182,8 @@ def test_paths_of_a_network_with_several_outputs_go_neuron_by_neuron(loss: str) 
          "cross_entropy": [2, 1]}.get(loss, [[0.1, 0.9, 0.5], [0.3, 0.2, 0.8]])
     paths = list(chain_paths(model, X, Y, ParamRef(1, 1, 0), loss))
     firsts = [(p.sample, p.factors[0].name) for p in paths]
-    assert firsts == [(i, f"dC/da2[{j}]") for i in range(2) for j in range(3)]
+    node = "z" if loss == "bce" else "a"  # bce reads a sigmoid's z, not its a
+    assert firsts == [(i, f"dC/d{node}2[{j}]") for i in range(2) for j in range(3)]
     view = explain(model, X, Y, "W1[1][0]", loss)
     assert view.path_count == 6 and view.agrees()
 

@@ -10,9 +10,10 @@ import random
 from types import ModuleType
 
 import pytest
+import sympy
 
 import nn.losses
-from autograd import Value
+from autograd import Value, sigmoid
 from nn import MLP, bce, half_mse, hinge, mse, sse
 from nn.data import one_hot
 from nn.losses import BCE_EPS, LOSSES, cross_entropy, get_loss
@@ -82,6 +83,61 @@ def test_bce_through_sigmoid_gives_output_delta_a_minus_t_over_m() -> None:
     bce(a, [1.0, 0.0]).backward()
     assert z[0].grad == pytest.approx((a[0].data - 1.0) / 2, abs=1e-15)
     assert z[1].grad == pytest.approx(a[1].data / 2, abs=1e-15)
+
+
+@pytest.mark.parametrize(("z", "t"), [(30.0, 0.0), (-40.0, 1.0)])
+def test_bce_keeps_the_gradient_of_a_confidently_wrong_sigmoid_output(z: float, t: float) -> None:
+    """sigmoid(30) rounds to within 1e-13 of 1, sigmoid(-40) to 4e-18: a clamp at 1e-12 would
+    make both constants with gradient 0. Read from the logit, dC/dz is (a - t)/m, about 1/m."""
+    logits = [Value(z), Value(0.5)]  # m = 2, the second sample an ordinary one
+    a = [v.sigmoid() for v in logits]
+    C = bce(a, [t, 1.0])
+    C.backward()
+    a_exact = 1.0 / (1.0 + math.exp(-z))
+    assert logits[0].grad == pytest.approx((a_exact - t) / 2, abs=1e-12)
+    assert abs(logits[0].grad) > 0.49
+    assert logits[1].grad == pytest.approx((a[1].data - 1.0) / 2, abs=1e-15)
+    # each term -ln(1 - a) for t = 0, -ln a for t = 1: |z| + ln(1 + e^-|z|)
+    wrong = abs(z) + math.log1p(math.exp(-abs(z)))
+    assert C.data == pytest.approx((wrong + math.log1p(math.exp(-0.5))) / 2, rel=1e-15)
+
+
+def test_bce_of_a_nan_logit_is_nan() -> None:
+    z = Value(math.nan)
+    C = bce([z.sigmoid(), Value(0.5).sigmoid()], [1.0, 0.0])
+    C.backward()
+    assert math.isnan(C.data) and math.isnan(z.grad)
+    assert math.isnan(bce([Value(math.nan)], [1.0]).data)  # not made by a sigmoid: no clamp either
+
+
+def _exact_bce(z: float, t: float) -> tuple[float, float]:
+    """One term -[t ln a + (1 - t) ln(1 - a)] with a = σ(z), and its dC/dz = a - t, evaluated by
+    sympy to 40 digits from the floats' exact values (no cancellation, unlike float64)."""
+    Z, T = sympy.Rational(z), sympy.Rational(t)
+    a = 1 / (1 + sympy.exp(-Z))
+    term = -(T * sympy.log(a) + (1 - T) * sympy.log(1 - a))
+    return float(term.evalf(40)), float((a - T).evalf(40))
+
+
+@pytest.mark.parametrize("t", [0.0, 1.0, 0.3])
+def test_bce_of_sigmoids_matches_pytorch_with_logits_from_minus_50_to_50(
+    torch: ModuleType, t: float
+) -> None:
+    Z = [-50.0 + 2.5 * i for i in range(41)]
+    m = len(Z)
+    logits = [Value(z) for z in Z]
+    C = bce([sigmoid(v) for v in logits], [t] * m)
+    C.backward()
+    tz = torch.tensor(Z, requires_grad=True)
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(tz, torch.full((m,), t))
+    expected.backward()
+    assert C.data == pytest.approx(expected.item(), rel=1e-14)
+    # PyTorch forms σ(z) - t, which rounds to 0 where σ(z) rounds to t (z = 50, t = 1)
+    assert [v.grad for v in logits] == pytest.approx(tz.grad.tolist(), rel=1e-12, abs=1e-16)
+    exact = [_exact_bce(z, t) for z in Z]
+    assert C.data == pytest.approx(math.fsum(term for term, _ in exact) / m, rel=1e-14)
+    for v, (_, slope) in zip(logits, exact):  # to the last digits, the tails included
+        assert v.grad == pytest.approx(slope / m, rel=1e-12, abs=1e-300)
 
 
 def test_bce_is_finite_at_zero_and_one_and_clamped_predictions_pass_no_gradient() -> None:
