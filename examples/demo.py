@@ -30,7 +30,8 @@ print(f"{model}: {len(model.parameters())} parameters, each a Value")
 # 3. One training sample's computation graph, before training: the cost C on the right, every
 #    grad filled in by backward(). The network is still random, so the gradients are large enough
 #    to say something (after training they are around 1e-7). It has more Values than a readable
-#    diagram holds, so each neuron is one box showing a, dC/da and dC/dz = δ. The page
+#    diagram holds, so each neuron is one box showing z with dC/dz = δ, and a with dC/da where C's
+#    graph passes through a (bce reads the output neuron's z directly: δ = (a - t)/m). The page
 #    sample_steps.html steps through the same backward pass one neuron at a time.
 OUT.mkdir(parents=True, exist_ok=True)
 C = sample_graph(model, X_train[0], [y_train[0]], loss="bce")

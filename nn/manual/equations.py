@@ -123,8 +123,8 @@ def output_delta(
     For bce with sigmoid outputs the two factors are multiplied out by hand, as the third note
     does: -(t/a - (1 - t)/(1 - a)) * a(1 - a) = -[t(1 - a) - (1 - t) a] = a - t, so
     delta_L = (a - t)/m. That shortcut stays finite where a rounds to 0 or 1 and the factors
-    alone would divide by zero. (`nn.losses.bce` clamps a into [1e-12, 1 - 1e-12], so autograd
-    gives 0 for an output saturated beyond that, where the shortcut still gives (a - t)/m.)
+    alone would divide by zero; `nn.losses.bce` reads a sigmoid's output from its logit for the
+    same reason, so autograd gives (a - t)/m there too.
     """
     z_L, a_L = trace.z[-1], trace.a[-1]
     if len(t) != len(a_L):
