@@ -85,7 +85,7 @@ class Compiled:
         for what, ours, theirs in [("value", value, t.output.data),
                                    *(("a gradient", a, b) for a, b in
                                      zip([*grads, *leaf_grads], engine))]:
-            if not _close(ours, theirs):
+            if not agrees(ours, theirs):
                 raise RuntimeError(
                     f"compile: the generated code gives {ours!r} for {what} where the engine "
                     f"gives {theirs!r}; this is a bug in the compiler: please report it with f"
@@ -128,10 +128,11 @@ def _number(x: object) -> float:
     return real(x, "compiled")
 
 
-def _close(a: float, b: float) -> bool:
+def agrees(a: float, b: float) -> bool:
+    """The compiled code's number and the engine's agree: equal to 1e-9 relative, or both NaN."""
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
     return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
 
 
-__all__ = ["Compiled", "TraceError", "build", "compile"]
+__all__ = ["Compiled", "TraceError", "agrees", "build", "compile"]

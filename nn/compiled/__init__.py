@@ -37,7 +37,7 @@ from typing import Any, cast
 
 from autograd import Value, is_grad_enabled, no_grad
 from autograd.backward import backward, topological_order
-from autograd.compile import build
+from autograd.compile import agrees, build
 from autograd.compile.trace import TraceError, other_numbers
 from nn.compiled.loss import Heads, split_loss
 from nn.compiled.model import (
@@ -55,7 +55,7 @@ from nn.losses import Loss, get_loss
 from nn.metrics import Output, Target
 from nn.module import Module
 from nn.optim import Optimizer
-from nn.training import train_step
+from nn.training import numbers, train_step
 
 Result = tuple[list[Output], float]
 EngineLoss = Callable[[list[Output], Sequence[Target]], tuple[float, list[Any]]]
@@ -198,7 +198,7 @@ class CompiledStep:
             rows = [logit_numbers(self.model, x, sample) for x in X]
         else:
             with no_grad():
-                outputs = [_numbers(self.model(x)) for x in X]
+                outputs = [numbers(self.model(x)) for x in X]
             rows = [[o] if isinstance(o, float) else o for o in outputs]
         targets = [_target_numbers(t) for t in y]
         target_is_list = isinstance(y[0], (list, tuple))
@@ -246,7 +246,7 @@ class CompiledStep:
         scale = max([abs(g) for g in engine if math.isfinite(g)], default=1.0) or 1.0
         bad = [(i, a, b) for i, (a, b) in enumerate(zip(grads, engine))
                if not (a == b or abs(a - b) <= 1e-9 * scale or (math.isnan(a) and math.isnan(b)))]
-        if not _close(C, cost.data) or bad:
+        if not agrees(C, cost.data) or bad:
             raise RuntimeError(
                 f"compile_step: the generated code disagrees with the engine (loss {C!r} against "
                 f"{cost.data!r}; gradients of {len(bad)} parameters, e.g. {bad[:1]}); this is a "
@@ -259,10 +259,6 @@ def compile_step(model: Module, loss: str | Loss, optimizer: Optimizer) -> Compi
     `step.source` is the generated code (after the first call).
     """
     return CompiledStep(model, loss, optimizer)
-
-
-def _numbers(output: Value | list[Value]) -> Output:
-    return [v.data for v in output] if isinstance(output, list) else output.data
 
 
 def _target_numbers(t: object) -> list[float] | None:
@@ -281,12 +277,6 @@ def _target_key(t: object) -> object:
 
 def _kind(t: object) -> tuple[object, ...]:
     return ("list", len(t)) if isinstance(t, (list, tuple)) else ("number",)
-
-
-def _close(a: float, b: float) -> bool:
-    if math.isnan(a) or math.isnan(b):
-        return math.isnan(a) and math.isnan(b)
-    return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
 
 
 __all__ = ["CompiledStep", "compile_step"]

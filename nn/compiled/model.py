@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, cast
+from typing import cast
 
 from autograd import Value
 from autograd import sum as vsum
@@ -31,15 +31,7 @@ from autograd.backward import topological_order
 from autograd.compile.trace import Trace as GraphTrace
 from autograd.compile.trace import TraceError, signature
 from nn.activations import ACTIVATIONS
-from nn.module import Module
-
-
-class NeuronLike(Protocol):
-    """A neuron as the code reads it: z = w·x + b, a = activation(z)."""
-
-    w: Sequence[Value]
-    b: Value
-    activation: str
+from nn.module import Module, NeuronLike
 
 
 @dataclass
