@@ -34,7 +34,7 @@ from autograd.draw.step import step_through as _step_through
 from autograd.draw.style import DEFAULT_MAX_NODES, KINDS, Options
 from nn.losses import LOSSES
 from nn.manual import target_vector
-from nn.module import NeuronLike
+from nn.module import NeuronLike, neuron_layers
 
 if TYPE_CHECKING:
     import graphviz
@@ -51,13 +51,8 @@ Layers = list[list[NeuronLike]]
 
 def layers_of(model: object) -> Layers:
     """The neurons of an MLP-, Layer- or Neuron-shaped object, layer by layer, or TypeError."""
-    if hasattr(model, "layers"):
-        layers = [list(getattr(layer, "neurons", ())) for layer in model.layers]
-    elif hasattr(model, "neurons"):
-        layers = [list(model.neurons)]
-    elif hasattr(model, "w") and hasattr(model, "b"):
-        layers = [[model]]
-    else:
+    layers = neuron_layers(model)
+    if layers is None:
         raise TypeError(
             f"cannot draw {type(model).__name__}: a network has .layers (of .neurons), a layer "
             f".neurons, a neuron .w and .b; got {model!r:.80}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, cast
 
 from autograd import Value
 from nn import serialize
@@ -45,6 +45,24 @@ class ModelLike(Protocol):
 
     @property
     def layers(self) -> Sequence[LayerLike]: ...
+
+
+def neuron_layers(model: object) -> list[list[NeuronLike]] | None:
+    """The neurons of an MLP-, Layer- or Neuron-shaped object, layer by layer; None for another.
+
+    Only the shape is read (.layers of .neurons, .neurons, or .w and .b): the callers check the
+    neurons themselves, each in its own words.
+    """
+    layers: list[list[NeuronLike]]
+    if hasattr(model, "layers"):
+        layers = [list(getattr(layer, "neurons", ())) for layer in model.layers]
+    elif hasattr(model, "neurons"):
+        layers = [list(model.neurons)]
+    elif hasattr(model, "w") and hasattr(model, "b"):
+        layers = [[cast(NeuronLike, model)]]
+    else:
+        return None
+    return layers
 
 
 class Module:

@@ -31,7 +31,7 @@ from autograd.backward import topological_order
 from autograd.compile.trace import Trace as GraphTrace
 from autograd.compile.trace import TraceError, signature
 from nn.activations import ACTIVATIONS
-from nn.module import Module, NeuronLike
+from nn.module import Module, NeuronLike, neuron_layers
 
 
 @dataclass
@@ -58,18 +58,13 @@ class Sample:
 
 def network(model: Module) -> Neurons | None:
     """The neurons of an MLP-, Layer- or Neuron-shaped model, or None for another module."""
-    if hasattr(model, "layers"):
-        layers = [list(getattr(layer, "neurons", ())) for layer in model.layers]
-    elif hasattr(model, "neurons"):
-        layers = [list(model.neurons)]
-    elif hasattr(model, "w") and hasattr(model, "b"):
-        layers = [[model]]
-    else:
+    layers = neuron_layers(model)
+    if layers is None:
         return None
     neurons = [n for layer in layers for n in layer]
     if not neurons or not all(hasattr(n, "w") and hasattr(n, "b") for n in neurons):
         return None
-    return Neurons(cast(list[list[NeuronLike]], layers))
+    return Neurons(layers)
 
 
 def parameters(model: Module, neurons: Neurons | None) -> list[Value]:
