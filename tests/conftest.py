@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
+from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
@@ -76,3 +78,12 @@ def torch() -> ModuleType:
 def dot() -> str:
     """The path of `dot`, or a skip with the reason."""
     return require_dot()
+
+
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt, as in a terminal (a background job or a CI runner may
+    have started the tests with SIGINT ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)

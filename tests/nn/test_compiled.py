@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import random
-import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from nn import MLP, SGD, Adam, Layer, Module, Neuron, Optimizer, compile_step, t
 from nn.activations import ACTIVATIONS
 from nn.losses import LOSSES, half_mse, hinge
 from nn.manual import backprop
+from tests.interrupt import Tripwire
 
 Batch = tuple[list[list[float]], list[Any]]
 
@@ -307,20 +307,7 @@ def test_errors_inside_the_code_are_the_engine_errors() -> None:
         step([], [])
 
 
-class Tripwire(Value):
-    """A parameter that sends Ctrl-C to the process the moment its new value is written."""
-
-    __slots__ = ()
-    armed = False
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name == "data" and Tripwire.armed:
-            Tripwire.armed = False
-            signal.raise_signal(signal.SIGINT)
-        super().__setattr__(name, value)
-
-
-def test_ctrl_c_leaves_the_step_whole() -> None:
+def test_ctrl_c_leaves_the_step_whole(ctrl_c_raises: None) -> None:
     eager, opt_eager, compiled, opt_compiled = twins("tanh", None, 1, OPTIMIZERS["adam"])
     neuron = compiled.layers[0].neurons[2]
     neuron.b = Tripwire(neuron.b.data)

@@ -4,8 +4,7 @@
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 from autograd import Value
 from nn import MLP, SGD, Adam, Optimizer, mse
 from nn.data import make_moons
+from tests.interrupt import Tripwire
 
 
 def _run_side_by_side(
@@ -103,28 +103,6 @@ def test_bad_settings_raise() -> None:
         Adam(p, eps=-1.0)
     with pytest.raises(TypeError, match="parameters must be Values, got float"):
         Adam([1.0])  # type: ignore[list-item]
-
-
-@pytest.fixture
-def ctrl_c_raises() -> Iterator[None]:
-    """Ctrl-C raises KeyboardInterrupt, as in a terminal (a background job or a CI runner may
-    have started the tests with SIGINT ignored)."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous)
-
-
-class Tripwire(Value):
-    """A parameter that sends Ctrl-C to the process the moment its new value is written."""
-
-    __slots__ = ()
-    armed = False
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name == "data" and Tripwire.armed:
-            Tripwire.armed = False
-            signal.raise_signal(signal.SIGINT)
-        super().__setattr__(name, value)
 
 
 @pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9),
