@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -87,6 +88,10 @@ def main() -> None:
     print(f"| workload ({args.task} task) | instructions | per |")
     print("|---|--:|---|")
     for workload in [args.only] if args.only else WORKLOADS:
+        if workload == "torch vectorized" and importlib.util.find_spec("torch") is None:
+            print(f"| {workload} | torch is not installed in {sys.executable} (`make bench` "
+                  "installs it in .venv) | |", flush=True)
+            continue
         each = (count(workload, args.task, args.steps) - count(workload, args.task, 0))
         if workload == "chain":
             each /= args.steps * 3 * (CHAIN_NODES // 3)
