@@ -7,7 +7,9 @@
 
 Floats are written with `repr`, which reads back as the identical float: a round trip is exact.
 `save` writes a temporary file next to the target and renames it over the target (`os.replace`
-is atomic), so a crash mid-save never leaves a half-written model. The file gets the mode any
+is atomic), so a crash mid-save never leaves a half-written model; the temporary file has one
+name per target, so a killed save leaves at most one, which the next save removes. Saving through
+a symbolic link writes the file it points to and keeps the link. The file gets the mode any
 program's new file would get (0o666 less the umask, so usually 0o644), and saving over an
 existing file keeps that file's mode. `load` reads and checks the
 whole file before touching the model: a missing, corrupt, truncated or mismatched file raises
@@ -19,10 +21,14 @@ from __future__ import annotations
 import json
 import math
 import os
-import secrets
 import stat
 from collections.abc import Mapping
 from typing import Any, Protocol
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; each save still replaces the file whole
+    fcntl = None  # type: ignore[assignment]
 
 FORMAT = "chainrule-model"
 VERSION = 1
@@ -51,41 +57,63 @@ def save(model: Savable, path: str | os.PathLike[str]) -> None:
         "parameters": state,
     }
     text = json.dumps(document, indent=1) + "\n"
-    folder = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)  # through a symbolic link: write the file it points to
+    folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"cannot save {os.fspath(path)!r}: there is no folder {folder!r}")
     try:
-        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
         mode = None
-    fd, temporary = _new_file_beside(path)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
+    temporary = os.path.join(folder, f".{os.path.basename(target)}.chainrule-tmp")
+    with os.fdopen(_open_locked(temporary), "w", encoding="utf-8") as file:
+        try:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+            if mode is not None:
+                os.chmod(temporary, mode)
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)  # while the lock is held: no other save uses this name yet
+            raise
 
 
-def _new_file_beside(path: str | os.PathLike[str]) -> tuple[int, str]:
-    """A new empty file in `path`'s folder, open for writing, and its name.
+def _open_locked(temporary: str) -> int:
+    """A new, empty file named `temporary`, open for writing and locked against other saves.
 
-    It is created with mode 0o666 so that the umask decides its permissions, as for any new
-    file (`tempfile.mkstemp` would make it 0o600, owner-only, whatever the umask says).
+    Each target has one temporary name, so a save killed midway (kill -9, power cut) leaves at
+    most one leftover, and the next save of that target removes it: leftovers cannot pile up.
+    Two saves of the same target at once take turns on the lock instead of writing into the same
+    file. The file is created with mode 0o666, so that the umask decides its permissions as for
+    any new file (`tempfile.mkstemp` would make it owner-only whatever the umask says).
     """
-    directory = os.path.dirname(os.fspath(path)) or "."
-    for _ in range(100):
-        temporary = os.path.join(directory, f".chainrule-{secrets.token_hex(6)}.tmp")
+    while True:
         try:
-            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temporary
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            created = True
         except FileExistsError:
-            continue
-    raise FileExistsError(f"cannot make a temporary file in {directory!r}: every name was taken")
+            try:
+                fd = os.open(temporary, os.O_WRONLY)
+            except FileNotFoundError:
+                continue  # its owner just finished with it: try again
+            created = False
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            # The file locked may meanwhile have been renamed over the target, or removed, by the
+            # save that held the lock: only the file still named `temporary` is ours to write.
+            current = os.path.samestat(os.fstat(fd), os.stat(temporary))
+        except FileNotFoundError:
+            current = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if current and created:
+            return fd
+        if current:  # a leftover of a killed save: remove it and make a fresh one
+            os.unlink(temporary)
+        os.close(fd)
 
 
 def read(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -204,3 +208,79 @@ def test_saving_into_a_folder_that_does_not_exist_names_the_folder(tmp_path: Pat
     with pytest.raises(FileNotFoundError, match=r"there is no folder '.*nowhere'"):
         MLP(2, [1], seed=0).save(tmp_path / "nowhere" / "model.json")
     assert list(tmp_path.iterdir()) == []
+
+
+_KILLED_SAVE = """
+import os, signal, sys
+from nn import MLP
+os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)  # die with the model half-saved
+MLP(2, [5, 3, 1], seed=int(sys.argv[2])).save(sys.argv[1])
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="kill -9 is POSIX")
+def test_saves_killed_with_sigkill_leave_at_most_one_leftover_which_the_next_save_removes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "model.json"
+    _trained_looking(0).save(path)
+    for seed in range(3):
+        killed = subprocess.run([sys.executable, "-c", _KILLED_SAVE, str(path), str(seed)],
+                                check=False)
+        assert killed.returncode == -signal.SIGKILL
+        assert sorted(os.listdir(tmp_path)) == [".model.json.chainrule-tmp", "model.json"]
+        assert _bits(load_model(path)) == _bits(_trained_looking(0))  # type: ignore[arg-type]
+    _trained_looking(1).save(path)
+    assert os.listdir(tmp_path) == ["model.json"]
+    assert _bits(load_model(path)) == _bits(_trained_looking(1))  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_saving_through_a_symbolic_link_writes_its_target_and_keeps_the_link(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "runs").mkdir()
+    real = tmp_path / "runs" / "model-v1.json"
+    _trained_looking(0).save(real)
+    real.chmod(0o640)
+    link = tmp_path / "model.json"
+    link.symlink_to(real)
+    _trained_looking(1).save(link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert _bits(load_model(real)) == _bits(_trained_looking(1))  # type: ignore[arg-type]
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o640
+    assert sorted(os.listdir(tmp_path / "runs")) == ["model-v1.json"]
+
+
+def test_saves_of_one_file_from_many_threads_at_once_always_leave_a_whole_model(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "model.json"
+    models = [_trained_looking(seed) for seed in range(4)]
+    models[0].save(path)
+    expected = {tuple(_bits(model)) for model in models}
+    failures: list[BaseException] = []
+
+    def save_often(model: MLP) -> None:
+        try:
+            for _ in range(15):
+                model.save(path)
+        except BaseException as error:
+            failures.append(error)
+
+    def load_often() -> None:
+        try:
+            for _ in range(40):
+                assert tuple(_bits(load_model(path))) in expected  # type: ignore[arg-type]
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=save_often, args=(m,)) for m in models]
+    threads.append(threading.Thread(target=load_often))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert os.listdir(tmp_path) == ["model.json"]
+    assert tuple(_bits(load_model(path))) in expected  # type: ignore[arg-type]
