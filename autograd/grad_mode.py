@@ -7,7 +7,6 @@ inside `no_grad` never changes what another records.
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar, overload
@@ -22,22 +21,24 @@ def is_grad_enabled() -> bool:
     return _grad_enabled.get()
 
 
+# The modes that the blocks entered so far replaced, innermost last: per thread and task as well.
+_modes_before: ContextVar[tuple[bool, ...]] = ContextVar("grad_modes_before", default=())
+
+
 class _Switch:
-    """Grad mode set for a block, and put back after it. The mode before the block is kept per
-    thread, so one instance may serve several threads at once (a decorated function, say)."""
+    """Grad mode set for a block, and put back after it. What it puts back is kept per thread
+    and per task, so one instance may serve several at once (a decorated function, say)."""
 
     enabled: bool
 
-    def __init__(self) -> None:
-        self._before = threading.local()
-
     def __enter__(self) -> None:
-        stack: list[bool] = self._before.__dict__.setdefault("stack", [])
-        stack.append(_grad_enabled.get())
+        _modes_before.set((*_modes_before.get(), _grad_enabled.get()))
         _grad_enabled.set(self.enabled)
 
     def __exit__(self, *exc: object) -> None:
-        _grad_enabled.set(self._before.stack.pop())
+        *outer, before = _modes_before.get()
+        _modes_before.set(tuple(outer))
+        _grad_enabled.set(before)
 
 
 class no_grad(_Switch):  # noqa: N801 - named like torch.no_grad
@@ -61,7 +62,7 @@ class no_grad(_Switch):  # noqa: N801 - named like torch.no_grad
         return _without_grad(func)
 
     def __init__(self, func: object = None) -> None:
-        super().__init__()
+        pass
 
     def __call__(self, func: F) -> F:
         """`@no_grad()`: the same as `@no_grad`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 from autograd import Value, is_grad_enabled, no_grad
@@ -98,3 +99,63 @@ def test_one_no_grad_shared_by_two_threads() -> None:
     for thread in threads:
         thread.join(5)
     assert not errors and seen == {"a after": True, "b inside": False, "b after": True}
+
+
+def test_grad_mode_is_per_asyncio_task() -> None:
+    """Task A awaits inside no_grad; task B, running meanwhile, still records: x*x gives 2x."""
+
+    async def without_grad(inside: asyncio.Event, done: asyncio.Event) -> bool:
+        with no_grad():
+            inside.set()
+            await done.wait()
+            return is_grad_enabled()
+
+    async def with_grad(inside: asyncio.Event, done: asyncio.Event) -> float:
+        await inside.wait()
+        x = Value(3.0)
+        (x * x).backward()
+        done.set()
+        return x.grad
+
+    async def main() -> list[object]:
+        inside, done = asyncio.Event(), asyncio.Event()
+        return list(await asyncio.gather(without_grad(inside, done), with_grad(inside, done)))
+
+    assert asyncio.run(main()) == [False, 6.0]
+    assert is_grad_enabled()
+
+
+def test_recursive_functions_decorated_with_no_grad_restore_the_mode() -> None:
+    @no_grad
+    def depth(v: Value, n: int) -> Value:
+        assert not is_grad_enabled()
+        return v if n == 0 else depth(v * 2, n - 1)
+
+    out = depth(Value(1.0), 5)
+    assert (out.data, out.parents) == (32.0, ())
+    assert is_grad_enabled()
+
+
+def test_one_no_grad_shared_by_two_asyncio_tasks_puts_back_each_tasks_own_mode() -> None:
+    """B enters the shared block from inside another no_grad, A from grad mode; A leaves first."""
+    shared = no_grad()
+
+    async def a(b_inside: asyncio.Event, a_left: asyncio.Event) -> bool:
+        with shared:
+            await b_inside.wait()
+        a_left.set()
+        return is_grad_enabled()
+
+    async def b(b_inside: asyncio.Event, a_left: asyncio.Event) -> tuple[bool, bool]:
+        with no_grad():
+            with shared:
+                b_inside.set()
+                await a_left.wait()
+            inner = is_grad_enabled()
+        return inner, is_grad_enabled()
+
+    async def main() -> list[object]:
+        b_inside, a_left = asyncio.Event(), asyncio.Event()
+        return list(await asyncio.gather(a(b_inside, a_left), b(b_inside, a_left)))
+
+    assert asyncio.run(main()) == [True, (False, True)]
