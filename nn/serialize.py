@@ -56,7 +56,11 @@ def save(model: Savable, path: str | os.PathLike[str]) -> None:
         "architecture": model.architecture(),
         "parameters": state,
     }
-    text = json.dumps(document, indent=1) + "\n"
+    write_atomically(path, json.dumps(document, indent=1) + "\n")
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Replace the file at `path` with `text` in one step: a crash leaves the old or the new."""
     target = os.path.realpath(path)  # through a symbolic link: write the file it points to
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
@@ -203,4 +207,7 @@ def _few(names: list[str], limit: int = 5) -> str:
     return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
 
 
-__all__ = ["FORMAT", "VERSION", "Savable", "checked_state", "load", "load_document", "read", "save"]
+__all__ = [
+    "FORMAT", "VERSION", "Savable", "checked_state", "load", "load_document", "read", "save",
+    "write_atomically",
+]

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 
 from nn.classes import predicted_classes
 from nn.commands.train_data import Problem
 from nn.layers import MLP
 from nn.metrics import Target
+from nn.serialize import write_atomically
 from nn.training import History, predict
 
 
@@ -93,14 +93,7 @@ def save_scaling(problem: Problem, target: str, path: str) -> str:
     if problem.target_scale is not None:
         mean, std = problem.target_scale
         document["target"] = {"column": target, "mean": mean, "std": std}
-    descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            json.dump(document, file, indent=1)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_atomically(path, json.dumps(document, indent=1))
     return path
 
 
