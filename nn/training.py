@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from autograd import Value, no_grad
 from nn._rng import Seed, make_rng
@@ -160,9 +160,9 @@ def fit(
     threshold = label_threshold(y) if metric == "accuracy" else None
     rng = make_rng(seed)
     history = History(metric)
-    bar = _progress(range(1, epochs + 1), progress)
+    bar = _progress(epochs, progress)
     try:
-        for epoch in bar:
+        for epoch in range(1, epochs + 1):
             start = time.perf_counter()
             outputs: list[Output] = []
             targets: list[Target] = []
@@ -176,38 +176,45 @@ def fit(
                     raise FloatingPointError(f"fit: epoch {epoch}, step {step}: {error}") from None
                 outputs.extend(batch_outputs)
                 targets.extend(y_batch)
+                if bar is not None:
+                    bar.update(len(y_batch) / len(y))
             train = Evaluation(loss_of(loss_fn, outputs, targets), metric,
                                metric_fn(outputs, targets, threshold))
             test = None
             if X_test is not None and y_test is not None:
                 test = evaluate(model, X_test, y_test, loss_fn, metric, threshold)
             history.record(train, test, time.perf_counter() - start)
-            if progress and hasattr(bar, "set_postfix"):
+            if bar is not None:
+                bar.n = epoch  # the batches' fractions may not add up to exactly one
                 bar.set_postfix(loss=f"{train.loss:.4g}", **{metric: f"{train.value:.3f}"},
                                 refresh=False)
     except KeyboardInterrupt:
         # A step is either done or not begun (the optimizer defers Ctrl-C while it writes), so the
         # model stands at a step boundary; the history keeps the epochs that finished.
         history.interrupted = True
+    finally:
+        if bar is not None:
+            bar.close()
     return history
 
 
-def _progress(epochs: range, show: bool) -> Iterable[int]:
-    """A tqdm bar over the epochs, or the bare range without tqdm or when turned off.
+def _progress(epochs: int, show: bool) -> Any:
+    """A tqdm bar counting epochs, which moves with each batch; None without tqdm or when off.
 
-    In a terminal or a notebook the bar redraws as it goes; written to a log (stderr not a
+    It moves within an epoch, so a large model shows it is working long before its first epoch
+    ends. In a terminal or a notebook the bar redraws as it goes; written to a log (stderr not a
     terminal) it redraws at most every 30 seconds, so a fast run leaves a few lines, not hundreds.
     """
     if not show:
-        return epochs
+        return None
     try:
         from tqdm.auto import tqdm
     except ImportError:
-        return epochs
+        return None
     interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
-    bar: Iterable[int] = tqdm(epochs, desc="training", unit="epoch",
-                              mininterval=0.1 if interactive else 30.0)
-    return bar
+    return tqdm(total=epochs, desc="training", unit="epoch",
+                bar_format="{l_bar}{bar}| {n:.2f}/{total} epochs [{elapsed}<{remaining}{postfix}]",
+                mininterval=0.1 if interactive else 30.0)
 
 
 def numbers(output: Value | list[Value]) -> Output:
