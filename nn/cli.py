@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
+from nn.commands.options import INTERRUPTED_STATUS
+
 COMMANDS = ("train", "check", "explain", "graph")
 NO_COMMAND_STATUS = 2
 
@@ -53,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # (and point stdout at nowhere, so the flush at exit does not fail once more)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:  # Ctrl-C where no command catches it: one line, no traceback
+        print(f"\nchainrule {args.command}: stopped by Ctrl-C", file=sys.stderr)
+        return INTERRUPTED_STATUS
     return status
 
 

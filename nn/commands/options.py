@@ -12,6 +12,7 @@ from nn.activations import ACTIVATIONS
 from nn.losses import LOSSES
 
 EXAMPLE_SIZES = "16,16"
+INTERRUPTED_STATUS = 130  # 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C
 
 
 def layer_sizes(text: str) -> list[int]:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from nn import activations, losses
+from nn import activations, load_model, losses
 from nn.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,3 +137,37 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     errors = explain.stderr.read().decode()
     assert explain.wait(timeout=60) == 0
     assert "Traceback" not in errors and "BrokenPipeError" not in errors
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_while_training_saves_the_model_and_exits_130_in_one_line(tmp_path: Path) -> None:
+    train = subprocess.Popen(
+        [sys.executable, "-m", "nn", "train", "--dataset", "xor", "--epochs", "1000000",
+         "--no-plots", "--out", str(tmp_path)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert train.stdout is not None
+    while not train.stdout.readline().startswith("loss "):  # the line printed just before fit
+        assert train.poll() is None, "train ended before training"
+    time.sleep(0.5)  # well inside the first of a million epochs
+    train.send_signal(signal.SIGINT)
+    out, err = train.communicate(timeout=60)
+    assert train.returncode == 130, err
+    assert "stopped by Ctrl-C after" in out
+    assert err == (f"chainrule train: stopped by Ctrl-C; the model trained so far is in "
+                   f"{tmp_path / 'model.json'}\n")
+    assert load_model(tmp_path / "model.json").architecture()["nouts"] == [16, 16, 1]
+
+
+def test_ctrl_c_in_any_command_is_one_line_and_status_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nn import cli
+    from nn.commands import explain
+
+    def interrupted(args: argparse.Namespace) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(explain, "run", interrupted)
+    assert cli.main(["explain"]) == 130
+    assert capsys.readouterr().err == "\nchainrule explain: stopped by Ctrl-C\n"

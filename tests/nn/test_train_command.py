@@ -305,7 +305,64 @@ def test_ctrl_c_in_the_first_epoch_still_saves_the_model(
 
     monkeypatch.setattr(nn.training, "train_step", interrupted)
     argv = ["--dataset", "xor", "--epochs", "5", "--out", str(tmp_path), "--no-progress"]
-    assert _run(argv) == 0
-    out = capsys.readouterr().out
-    assert "stopped by Ctrl-C after 0 epoch(s)" in out and "ms per epoch" not in out
+    assert _run(argv) == 130  # 128 + SIGINT, as a shell reports it
+    captured = capsys.readouterr()
+    assert "stopped by Ctrl-C after 0 epoch(s)" in captured.out
+    assert "ms per epoch" not in captured.out
+    assert captured.err == ("chainrule train: stopped by Ctrl-C; the model trained so far is in "
+                            f"{tmp_path / 'model.json'}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+
+
+def _no_building_or_training(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the model was built or trained before the options were checked")
+
+    monkeypatch.setattr(train, "MLP", refuse)
+    monkeypatch.setattr(train, "fit", refuse)
+
+
+def test_a_network_too_large_to_train_is_refused_before_it_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _no_building_or_training(monkeypatch)
+    out = tmp_path / "out"
+    argv = ["--dataset", "xor", "--hidden", "1000000", "--out", str(out), "--no-progress"]
+    assert _run(argv) == 2
+    captured = capsys.readouterr()
+    # 1,000,000 hidden neurons of 2 weights and a bias, then one output neuron with 1,000,001
+    assert "MLP(2, [1000000, 1], activation='tanh', output_activation='sigmoid'): " \
+        "4,000,001 parameters" in captured.out
+    assert captured.err.startswith("chainrule train: error: MLP(2, [1000000, 1]")
+    assert "4,000,001 parameters in 1,000,001 neurons" in captured.err
+    assert "--allow-large" in captured.err and "\n" not in captured.err.rstrip("\n")
+    assert not out.exists()
+
+
+def test_allow_large_trains_what_the_estimate_would_refuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(train, "LONGEST_EPOCH", 1e-9)  # everything counts as large
+    argv = ["--dataset", "xor", "--epochs", "1", "--out", str(tmp_path), "--no-plots",
+            "--no-progress"]
+    assert _run(argv) == 2
+    assert "--allow-large" in capsys.readouterr().err
+    assert _run([*argv, "--allow-large"]) == 0
+    assert load_model(tmp_path / "model.json").architecture()["nouts"] == [16, 16, 1]
+
+
+def test_an_unusable_out_folder_is_refused_before_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _no_building_or_training(monkeypatch)
+    (tmp_path / "a-file").write_text("not a folder")
+    (tmp_path / "taken" / "model.json").mkdir(parents=True)
+    for out, message in [
+        (tmp_path / "a-file", "it is a file, not a folder"),
+        (tmp_path / "a-file" / "run", "cannot make the folder: Not a directory"),
+        (tmp_path / "taken", "model.json is a folder, so the model cannot be saved there"),
+    ]:
+        assert _run(["--dataset", "xor", "--out", str(out), "--no-progress"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"chainrule train: error: --out {out}: ")
+        assert message in err and err.count("\n") == 1
