@@ -92,11 +92,20 @@ def train_step(
     outputs = [model(x) for x in X]
     cost = get_loss(loss)(outputs, y) if isinstance(loss, str) else loss(outputs, y)
     if not math.isfinite(cost.data):
-        raise FloatingPointError(f"the loss is {cost.data!r}; no parameter was updated")
+        raise diverged(cost.data, optimizer)
     optimizer.zero_grad()
     cost.backward()
     optimizer.step()
     return [numbers(output) for output in outputs], cost.data
+
+
+def diverged(cost: float, optimizer: Optimizer) -> FloatingPointError:
+    """The error for a loss that is not a finite number, raised before anything is updated."""
+    return FloatingPointError(
+        f"the loss is {cost!r}; no parameter was updated. The usual cause is a learning rate too "
+        f"large for this model (lr={optimizer.lr:g}: the parameters grow until they overflow); "
+        "inputs or targets that are not finite numbers do it too"
+    )
 
 
 def evaluate(

@@ -166,6 +166,9 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, ImportError) as error:
         print(f"chainrule train: error: {error}", file=sys.stderr)
         return 2
+    except FloatingPointError as error:  # training diverged: nothing is saved, nothing to add
+        print(f"chainrule train: error: {error}", file=sys.stderr)
+        return 1
 
 
 def _train(args: argparse.Namespace) -> int:

@@ -55,7 +55,7 @@ from nn.losses import Loss, get_loss
 from nn.metrics import Output, Target
 from nn.module import Module
 from nn.optim import Optimizer
-from nn.training import numbers, train_step
+from nn.training import diverged, numbers, train_step
 
 Result = tuple[list[Output], float]
 EngineLoss = Callable[[list[Output], Sequence[Target]], tuple[float, list[Any]]]
@@ -126,7 +126,7 @@ class CompiledStep:
         if code.compiled_loss:
             self._check_targets(outputs, y)
             if not math.isfinite(C):
-                raise FloatingPointError(f"the loss is {C!r}; no parameter was updated")
+                raise diverged(C, self.optimizer)
             self.optimizer.zero_grad()
         for p, g in zip(params, grads):
             p.grad += g
@@ -161,7 +161,7 @@ class CompiledStep:
         preds = [row[0] if isinstance(z, float) else row for row, z in zip(rows, logits)]
         cost = self.loss(preds, y)
         if not math.isfinite(cost.data):
-            raise FloatingPointError(f"the loss is {cost.data!r}; no parameter was updated")
+            raise diverged(cost.data, self.optimizer)
         self.optimizer.zero_grad()
         cost.backward()
         seeds = [row[0].grad if isinstance(z, float) else [v.grad for v in row]

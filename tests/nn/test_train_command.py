@@ -366,3 +366,16 @@ def test_an_unusable_out_folder_is_refused_before_training(
         err = capsys.readouterr().err
         assert err.startswith(f"chainrule train: error: --out {out}: ")
         assert message in err and err.count("\n") == 1
+
+
+def test_a_diverging_run_stops_at_the_first_non_finite_loss_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--dataset", "division", "--activation", "relu", "--output-activation", "linear",
+            "--optimizer", "sgd", "--lr", "1e150", "--out", str(tmp_path), "--no-progress"]
+    assert _run(argv) == 1
+    err = capsys.readouterr().err
+    assert re.fullmatch(r"chainrule train: error: fit: epoch 1, step \d+: the loss is (nan|inf);"
+                        r" no parameter was updated\. The usual cause is a learning rate too "
+                        r"large for this model \(lr=1e\+150: .*\n", err), err
+    assert list(tmp_path.iterdir()) == []
