@@ -190,7 +190,8 @@ def _train(args: argparse.Namespace) -> int:
                     f"output_activation={output_activation!r})")
     print(f"{architecture}: {parameter_count(nin, nouts):,} parameters", flush=True)
     _check_size(architecture, nin, nouts, len(X_train), args.allow_large)
-    folder = _output_folder(args.out or os.path.join("out", problem.name))
+    folder = args.out or os.path.join("out", problem.name)
+    _check_output_folder(folder)
     model = MLP(nin, nouts, activation=activation, output_activation=output_activation,
                 seed=args.seed)
     optimizer = _optimizer(args, task, model, loss)
@@ -222,6 +223,7 @@ def _train(args: argparse.Namespace) -> int:
         print(f"stopped by Ctrl-C after {history.epochs} epoch(s), at a step boundary")
     if history.epochs:
         print(f"{1000 * sum(history.seconds) / history.epochs:.1f} ms per epoch")
+    os.makedirs(folder, exist_ok=True)
     written = [os.path.join(folder, "model.json")]
     model.save(written[0])
     if problem.input_scales is not None:
@@ -263,23 +265,21 @@ def _check_size(architecture: str, nin: int, nouts: list[int], samples: int,
     )
 
 
-def _output_folder(folder: str) -> str:
-    """`folder`, made if needed, once it is known that model.json can be written there:
-    checked before training, so that no work is lost to a bad --out."""
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except FileExistsError:
-        raise ValueError(f"--out {folder}: it is a file, not a folder") from None
-    except OSError as error:
-        raise ValueError(f"--out {folder}: cannot make the folder: "
-                         f"{error.strerror or error}") from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ValueError(f"--out {folder}: the folder is not writable")
+def _check_output_folder(folder: str) -> None:
+    """ValueError, before training, when model.json could not be written into `folder` (made
+    after training if it does not exist yet): no work is lost to a bad --out."""
+    existing = os.path.abspath(folder)
+    while not os.path.lexists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        what = "it is a file" if existing == os.path.abspath(folder) else f"{existing} is a file"
+        raise ValueError(f"--out {folder}: {what}, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {folder}: {existing} is not writable")
     model_file = os.path.join(folder, "model.json")
     if os.path.isdir(model_file):
         raise ValueError(f"--out {folder}: {model_file} is a folder, so the model cannot be "
                          "saved there")
-    return folder
 
 
 def _task_name(args: argparse.Namespace) -> str:

@@ -359,7 +359,7 @@ def test_an_unusable_out_folder_is_refused_before_training(
     (tmp_path / "taken" / "model.json").mkdir(parents=True)
     for out, message in [
         (tmp_path / "a-file", "it is a file, not a folder"),
-        (tmp_path / "a-file" / "run", "cannot make the folder: Not a directory"),
+        (tmp_path / "a-file" / "run", f"{tmp_path / 'a-file'} is a file, not a folder"),
         (tmp_path / "taken", "model.json is a folder, so the model cannot be saved there"),
     ]:
         assert _run(["--dataset", "xor", "--out", str(out), "--no-progress"]) == 2
