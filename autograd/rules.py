@@ -77,21 +77,23 @@ def _power_term(c: float, a: float, e: float) -> float:
     if c == 0.0:
         return 0.0
     if a == 0.0 and e < 0.0:
-        return math.copysign(math.inf, c)
+        return c * math.inf  # c times an infinite a^e (NaN for a NaN c, as it must)
     if a < 0.0 and math.isfinite(e) and not e.is_integer():
         return math.nan
     try:
         return c * math.pow(a, e)
     except OverflowError:  # |a^e| is past the largest float: its sign is a's for an odd e
         odd_power_of_negative = a < 0.0 and e % 2.0 == 1.0
-        return math.copysign(math.inf, -c if odd_power_of_negative else c)
+        return c * (-math.inf if odd_power_of_negative else math.inf)
 
 
 def _log_term(c: float, a: float) -> float:
-    """c ln a; 0 at a = 0 (PyTorch's slope of 0^b in b) and NaN for a < 0."""
+    """c ln a; 0 at a = 0 (PyTorch's slope of 0^b in b) and NaN for a < 0 or a NaN c."""
     if a > 0.0:
         return c * math.log(a)
-    return 0.0 if a == 0.0 else math.nan
+    if a == 0.0:
+        return c if math.isnan(c) else 0.0  # 0 ** nan is NaN: its slope in b is NaN too
+    return math.nan
 
 
 pow: Op = define_op("**", _power, lambda a, b, z: (power_term(b, a, b - 1.0), log_term(z, a)))

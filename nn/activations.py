@@ -8,6 +8,7 @@ uses them to backpropagate on paper, and the tests hold the two against each oth
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,14 @@ def _identity(z: Any) -> Any:
     return z
 
 
+def _relu_slope(z: float, a: float) -> float:
+    """1 where z > 0, 0 where z <= 0 (at 0 too, as in PyTorch), and NaN for a NaN z, as the
+    engine's relu gives: a NaN is never hidden behind a slope of 0."""
+    if z > 0.0:
+        return 1.0
+    return 0.0 if z <= 0.0 else math.nan
+
+
 ACTIVATIONS: dict[str, Activation] = {
     activation.name: activation
     for activation in (
@@ -36,7 +45,7 @@ ACTIVATIONS: dict[str, Activation] = {
                    "a = 1 / (1 + e^-z);  da/dz = a (1 - a)    (the seeds' choice; a in (0, 1))"),
         Activation("tanh", tanh, lambda z, a: 1.0 - a * a,
                    "a = tanh z;  da/dz = 1 - a^2    (a in (-1, 1), centred on 0)"),
-        Activation("relu", relu, lambda z, a: 1.0 if z > 0.0 else 0.0,
+        Activation("relu", relu, _relu_slope,
                    "a = max(0, z);  da/dz = 1 if z > 0 else 0"),
         Activation("linear", _identity, lambda z, a: 1.0,
                    "a = z;  da/dz = 1    (no node: z is the output)"),

@@ -161,13 +161,22 @@ def _bce_slope(a: Sequence[float], t: Sequence[float], m: int) -> list[float]:
     """-(t/a - (1 - t)/(1 - a))/m; 0 where a is clamped (beyond BCE_EPS of 0 or 1), as in `bce`."""
     slopes = []
     for a_j, t_j in _outputs(a, t):
-        if not 0.0 <= a_j <= 1.0:
+        if a_j < 0.0 or a_j > 1.0:  # a NaN prediction passes, and gives NaN, as in `bce`
             raise ValueError(
                 f"bce: prediction {a_j!r} is outside [0, 1]; bce needs probabilities, e.g. from "
                 "a sigmoid output layer"
             )
         clamped = a_j < BCE_EPS or a_j > 1.0 - BCE_EPS
         slopes.append(0.0 if clamped else -(t_j / a_j - (1.0 - t_j) / (1.0 - a_j)) / m)
+    return slopes
+
+
+def _hinge_slope(a: Sequence[float], t: Sequence[float], m: int) -> list[float]:
+    """-t/m where t a < 1, 0 where t a >= 1 (at the kink too, as relu's slope is), NaN for NaN."""
+    slopes = []
+    for a_j, t_j in _outputs(a, t):
+        margin = t_j * a_j
+        slopes.append(-t_j / m if margin < 1.0 else 0.0 if margin >= 1.0 else math.nan)
     return slopes
 
 
@@ -182,17 +191,16 @@ LOSSES: dict[str, LossEntry] = {
         LossEntry("sse", sse,
                   lambda a, t, m: [2.0 * (a_j - t_j) for a_j, t_j in _outputs(a, t)],
                   "C = Σ (a - t)^2;  dC/da = 2 (a - t)"),
+        # (a - t)/m before the 2: 2 (a - t) overflows where the slope itself is a float
         LossEntry("mse", mse,
-                  lambda a, t, m: [2.0 * (a_j - t_j) / m for a_j, t_j in _outputs(a, t)],
+                  lambda a, t, m: [2.0 * ((a_j - t_j) / m) for a_j, t_j in _outputs(a, t)],
                   "C = (1/m) Σ (a - t)^2;  dC/da = 2 (a - t)/m"),
         LossEntry("half_mse", half_mse,
                   lambda a, t, m: [(a_j - t_j) / m for a_j, t_j in _outputs(a, t)],
                   "C = 1/(2m) Σ (a - t)^2;  dC/da = (a - t)/m"),
         LossEntry("bce", bce, _bce_slope,
                   "C = -(1/m) Σ [t ln a + (1 - t) ln(1 - a)];  dC/da = (a - t) / (a (1 - a) m)"),
-        LossEntry("hinge", hinge,
-                  lambda a, t, m: [-t_j / m if t_j * a_j < 1.0 else 0.0
-                                   for a_j, t_j in _outputs(a, t)],
+        LossEntry("hinge", hinge, _hinge_slope,
                   "C = (1/m) Σ max(0, 1 - t a);  dC/da = -t/m where t a < 1, else 0"),
         LossEntry("cross_entropy", cross_entropy, _cross_entropy_slope,
                   "C = -(1/m) Σ ln softmax(z)[class];  dC/dz = (softmax(z) - y)/m"),
