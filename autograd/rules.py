@@ -11,7 +11,9 @@ differentiate again (`grad(grad(f))`). The seeds' single neuron, op by op:
     E = 0.5 * (a - T)**2    "-" records 1;  "**" records 2 (a - T);  "*" records 0.5
 
 and `backward()` multiplies the factors along every path from E to w, and sums over the paths:
-dE/dw = (a - T) * a (1 - a) * a_prev.
+dE/dw = (a - T) * a (1 - a) * a_prev. `finite_slopes=True` marks the ops whose local derivatives
+are finite wherever their operands and result are (not /, log or **): what `compile_step` needs
+to skip a gradient of exactly 0.
 
 The letters follow the notes: arithmetic takes a and b to z; a function of one number takes x to
 y; an activation takes z to a (a = σ(z), da/dz = a (1 - a)), as the seeds write it.
@@ -34,10 +36,10 @@ from autograd.value import Op, Operand, Value, define_op
 # arithmetic: z = a op b
 
 
-add = define_op("+", lambda a, b: a + b, lambda a, b, z: (1.0, 1.0))
-sub = define_op("-", lambda a, b: a - b, lambda a, b, z: (1.0, -1.0))
-mul = define_op("*", lambda a, b: a * b, lambda a, b, z: (b, a))
-neg = define_op("neg", lambda a: -a, lambda a, z: (-1.0,))
+add = define_op("+", lambda a, b: a + b, lambda a, b, z: (1.0, 1.0), finite_slopes=True)
+sub = define_op("-", lambda a, b: a - b, lambda a, b, z: (1.0, -1.0), finite_slopes=True)
+mul = define_op("*", lambda a, b: a * b, lambda a, b, z: (b, a), finite_slopes=True)
+neg = define_op("neg", lambda a: -a, lambda a, z: (-1.0,), finite_slopes=True)
 
 
 def _divide(a: float, b: float) -> float:
@@ -150,18 +152,22 @@ def _sign(x: float) -> float:
     return x
 
 
-exp = define_op("exp", _exp, lambda x, y: (y,))                          # dy/dx = y
+exp = define_op("exp", _exp, lambda x, y: (y,), finite_slopes=True)     # dy/dx = y
 log = define_op("log", _log, lambda x, y: (1.0 / x,))                    # dy/dx = 1/x
 # step and sign are flat wherever they have a slope: their derivative is the constant 0.0, a
 # number, so a derivative of relu or |x| differentiated again ends there.
-step = define_op("step", _step, lambda x, y: (0.0,))
-sign = define_op("sign", _sign, lambda x, y: (0.0,))
-abs = define_op("abs", builtins.abs, lambda x, y: (sign(x),))             # dy/dx = sign(x)
+step = define_op("step", _step, lambda x, y: (0.0,), finite_slopes=True)
+sign = define_op("sign", _sign, lambda x, y: (0.0,), finite_slopes=True)
+abs = define_op("abs", builtins.abs, lambda x, y: (sign(x),), finite_slopes=True)  # sign(x)
 
 # the activations
-sigmoid = define_op("sigmoid", _sigmoid, lambda z, a: (a * (1.0 - a),))  # da/dz = a (1 - a)
-tanh = define_op("tanh", math.tanh, lambda z, a: (1.0 - a * a,))         # da/dz = 1 - a^2
-relu = define_op("relu", lambda z: 0.0 if z <= 0.0 else z, lambda z, a: (step(z),))  # [z > 0]
+# da/dz = a (1 - a)
+sigmoid = define_op("sigmoid", _sigmoid, lambda z, a: (a * (1.0 - a),), finite_slopes=True)
+# da/dz = 1 - a^2
+tanh = define_op("tanh", math.tanh, lambda z, a: (1.0 - a * a,), finite_slopes=True)
+# da/dz = [z > 0]
+relu = define_op("relu", lambda z: 0.0 if z <= 0.0 else z, lambda z, a: (step(z),),
+                 finite_slopes=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,9 +191,11 @@ def _weighted_sum_grads(*operands_then_z: float) -> tuple[float, ...]:
 
 
 # z = Σ_i v_i;  dz/dv_i = 1
-sum_op = define_op("sum", lambda *v: builtins.sum(v), lambda *v_z: (1.0,) * (len(v_z) - 1))
+sum_op = define_op("sum", lambda *v: builtins.sum(v), lambda *v_z: (1.0,) * (len(v_z) - 1),
+                   finite_slopes=True)
 # z = Σ_k w_k x_k + b;  dz/dw_k = x_k,  dz/dx_k = w_k,  dz/db = 1
-weighted_sum_op = define_op("weighted_sum", _weighted_sum, _weighted_sum_grads)
+weighted_sum_op = define_op("weighted_sum", _weighted_sum, _weighted_sum_grads,
+                            finite_slopes=True)
 
 
 def sum(values: Iterable[Operand]) -> Value:

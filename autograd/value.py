@@ -168,6 +168,7 @@ class Op:
         name: str,
         forward: Callable[..., float],
         local_grads: Callable[..., tuple[Any, ...]],
+        finite_slopes: bool = False,
     ) -> None:
         if not isinstance(name, str) or not name:
             raise TypeError(f"define_op: the name must be a non-empty str, got {name!r}")
@@ -176,6 +177,7 @@ class Op:
         self.name = name
         self.forward = forward
         self.local_grads = local_grads
+        self.finite_slopes = finite_slopes
 
     def __repr__(self) -> str:
         return f"<op {self.name!r}>"
@@ -258,7 +260,11 @@ class Op:
 
 
 def define_op(
-    name: str, forward: Callable[..., float], local_grads: Callable[..., tuple[Any, ...]]
+    name: str,
+    forward: Callable[..., float],
+    local_grads: Callable[..., tuple[Any, ...]],
+    *,
+    finite_slopes: bool = False,
 ) -> Op:
     """A new differentiable operation, made the way every built-in one is.
 
@@ -276,8 +282,13 @@ def define_op(
         >>> y.backward()
         >>> round(x.grad, 12) == round(math.cos(0.25) * 1.0, 12)
         True
+
+    `finite_slopes=True` says that the local derivatives are finite numbers wherever the operands
+    and the result are (true of `+`, `*`, `exp`, `sigmoid`; not of `/`, `log`, `**`, whose slopes
+    overflow near 0). `compile_step` then skips the lines of a gradient of exactly 0 when every
+    value is finite, since they would add 0; the default, False, is always right.
     """
-    return Op(name, forward, local_grads)
+    return Op(name, forward, local_grads, finite_slopes)
 
 
 def real(x: object, who: str) -> float:

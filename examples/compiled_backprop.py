@@ -38,7 +38,7 @@ step = compile_step(model, "half_mse", SGD(model.parameters(), lr=0.5))
 outputs, C = step(X, Y)  # one step: the code is written now, then run
 print(f"compile_step wrote {step.source.count(chr(10))} lines of Python for {model}")
 print("and half_mse, C = 1/(2m) sum (a - t)^2. Its backward pass, for one sample of the two")
-print("(each `if` skips a node whose gradient is 0, as backward() does):\n")
+print("(each `if` skips lines that would add exactly 0: a gradient of 0, all numbers finite):\n")
 
 NOTES = [  # (a line of the generated code, what it computes: the loss, then the four equations)
     (r"dC_dv\d+ = seed", "dC/d(a sample's term) = 1/(2m) = 0.25, from C = (1/(2m)) sum"),
@@ -97,13 +97,13 @@ for line in code[start + 1:]:
 print("\nwith bce (C = -(1/m) sum [t ln a + (1 - t) ln(1 - a)]), the first output's loss:")
 print("\n".join("  " + line for line in forward_lines))
 back = code.index("# the loss of this sample", start + 1)
-print("and backward, each `if dC_dv:` passing dC/dv on:")
+print("and backward, each line passing a share of dC/dv on:")
 for line in code[back + 1:]:
     if line.startswith("# layer"):
         break
     names = set(re.findall(r"dC_d(\w+)", line))
     if names and names <= involved:
-        print("  " + ("    " if not line.startswith("if ") else "") + line)
+        print("  " + line)
 term = forward_lines[-1].split(" = ")[0]  # t ln a + (1 - t) ln(1 - a), one of the sum's terms
 print(f"With dC_d{term} = -1/m from C = -(1/m) sum, that is dC/dz2[0] = -(1/m) [t sigmoid(-z) - "
       "(1 - t) sigmoid(z)]\n= (a2[0] - t)/m, equation (1) for bce; dC_da2_0 appears nowhere.")

@@ -35,7 +35,8 @@ def _log_sigmoid(z: float) -> float:
 
 # y = ln σ(z);  dy/dz = 1 - σ(z) = σ(-z). bce reads a sigmoid output's ln a and ln(1 - a) from
 # its logit with it: ln a = log_sigmoid(z), ln(1 - a) = log_sigmoid(-z).
-log_sigmoid = define_op("log_sigmoid", _log_sigmoid, lambda z, y: (sigmoid(-z),))
+log_sigmoid = define_op("log_sigmoid", _log_sigmoid, lambda z, y: (sigmoid(-z),),
+                        finite_slopes=True)
 
 
 # The first overload that matches wins, so a list of floats gives floats; mypy flags the overlap.

@@ -10,14 +10,11 @@ For `f(x, y) = sigmoid(x * y) + x` it reads:
         # backward pass: dv is d(v3)/dv, the sum over v's consumers of dconsumer/dv * dconsumer
         dv3 = 1.0
         dx0 = dx1 = dv1 = dv2 = 0.0
-        if dv3:
-            dv2 += dv3
-            dx0 += dv3
-        if dv2:
-            dv1 += v2 * (1.0 - v2) * dv2
-        if dv1:
-            dx0 += x1 * dv1
-            dx1 += x0 * dv1
+        dv2 += dv3
+        dx0 += dv3
+        dv1 += v2 * (1.0 - v2) * dv2
+        dx0 += x1 * dv1
+        dx1 += x0 * dv1
         return v3, (dx0, dx1,), ()
 
 The names are made here (x for the arguments, c for other leaves, v for the nodes): nothing of a

@@ -9,9 +9,8 @@ Backward, each node passes its gradient on to its parents, times the local deriv
 operands as Values (`Value.local_grads_as_values`, the higher-order machinery), and the graph of
 each derivative is written as an expression the same way as the forward pass:
 
-    if dv3:                  # a node whose gradient is 0 passes nothing on, as in `backward`
-        dv1 += dv3           # d(v1 + x0)/dv1 = 1
-        dx0 += dv3
+    dv1 += dv3               # d(v1 + x0)/dv1 = 1
+    dx0 += dv3
 
 A gradient is a sum over the node's consumers, so every gradient starts at 0.0 and each consumer
 adds its term, in the order `backward` adds them, and the numbers come out the same.
@@ -71,14 +70,22 @@ class Writer:
             return self.expression(x) if x._op is not None else number(x.data)
         return float(x)
 
-    def backward(self, node: Value, receives: Collection[Value]) -> list[str]:
-        """The terms `node` adds to the gradients of its parents in `receives`, under
-        `if <gradient of node>:`; nothing when no parent receives a gradient."""
+    def backward(self, node: Value, receives: Collection[Value],
+                 skip_zero_if: str | None = None) -> list[str]:
+        """The terms `node` adds to the gradients of its parents in `receives`; nothing when no
+        parent receives a gradient.
+
+        A gradient of 0 is passed on too, as `backward` does: an infinite or NaN local derivative
+        times 0 is NaN, and that must show. A caller that knows the local derivatives are finite
+        numbers whenever a flag of the generated code is true names it in `skip_zero_if`: the
+        terms are then written under `if <gradient> or not <flag>:`, skipping only additions of
+        an exact 0.
+        """
         parents = [x for x in node._operands if isinstance(x, Value)]
         if not any(p in receives for p in parents):
             return []
         grad = Code.name(self.gradient(node))
-        lines = [f"if {grad.text}:"]
+        lines: list[str] = []
         try:
             derivatives: list[Value | Code | float] = list(node.local_grads_as_values())
         except Exception:  # local_grads that work on numbers only: the code calls them
@@ -86,8 +93,10 @@ class Writer:
         for parent, derivative in zip(parents, derivatives):
             if parent in receives:
                 term = times(self.operand(derivative), grad)
-                lines.append(f"    {self.gradient(parent)} += {term.text}")
-        return lines
+                lines.append(f"{self.gradient(parent)} += {term.text}")
+        if skip_zero_if is None:
+            return lines
+        return [f"if {grad.text} or not {skip_zero_if}:", *indented(lines)]
 
     def called_local_grads(self, node: Value, lines: list[str]) -> list[Code | float]:
         """The local derivatives from a call of the op's `local_grads` on the numbers.
@@ -99,7 +108,7 @@ class Writer:
         function = self.namespace.bind(f"{node._op.name}_local_grads", node._op.local_grads)
         operands = [self.operand(x) for x in node._operands]
         call = ", ".join(str(as_code(x)) for x in [*operands, Code.name(self.names[node])])
-        lines.append(f"    {LOCAL} = {function}({call})")
+        lines.append(f"{LOCAL} = {function}({call})")
         return [Code(f"{LOCAL}[{i}]") for i, x in enumerate(node._operands)
                 if isinstance(x, Value)]
 

@@ -1,7 +1,9 @@
 """The source of a compiled training step: backprop by hand, written out for one sample, looped.
 
     def train_step(X, y, parameters, leaves, engine_loss):
-        (W1_0_0, W1_0_1, b1_0, ...) = [p.data for p in parameters]
+        values = [p.data for p in parameters]
+        (W1_0_0, W1_0_1, b1_0, ...) = values
+        finite_parameters = isfinite(sum(values))
         # forward pass, one sample at a time (a0 = x, the sample; t = its target)
         for (a0_0, a0_1), t_0 in zip(X, y):
             # layer 1: z1 = W1 a0 + b1;  a = 1 / (1 + e^-z);  da/dz = a (1 - a) ...
@@ -11,17 +13,23 @@
         # the loss of the batch
         C = ...
         # backward pass, one sample at a time, the last one first (as backward goes)
-        for (a0_0, a0_1, a1_0, ...) in reversed(saved):
+        for numbers in reversed(saved):
+            (a0_0, a0_1, a1_0, ...) = numbers
+            finite = finite_parameters and isfinite(sum(numbers))
             ...
             # layer 2: delta2 = dC/dz2 = dC/da2 * da2/dz2
             #   dC/dW2[j][k] = delta2[j] a1[k];  dC/db2 = delta2;  dC/da1[k] += W2[j][k] delta2[j]
-            if dC_da2_0:
+            if dC_da2_0 or not finite:
                 dC_dz2_0 += a2_0 * (1.0 - a2_0) * dC_da2_0
-            if dC_dz2_0:
+            if dC_dz2_0 or not finite:
                 dC_dW2_0_0 += a1_0 * dC_dz2_0
                 ...
         gradients = [dC_dW1_0_0, ...]
         return outputs, C, gradients, [...]
+
+A delta of exactly 0 adds 0 to everything it reaches, as long as the numbers it is multiplied by
+are finite: `finite` says they are, and the lines under `if dC_dz or not finite:` are skipped
+only then (a NaN or an infinity times 0 is NaN, and `backward()` would show it).
 
 It returns the outputs, the loss and the gradient of every parameter summed over the batch; the
 caller writes them into `.grad` and runs the optimizer. What each sample needs on the way back is
@@ -35,6 +43,7 @@ loss and dC/d(output) of every sample, and the loop goes back from there.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from autograd import Value
@@ -49,7 +58,9 @@ from nn.compiled.model import Sample
 FUNCTION = "train_step"
 RESERVED = {FUNCTION, "X", "y", "parameters", "leaves", "engine_loss", "outputs", "logits",
             "saved", "zip", "reversed", "C", "p", "dC_dC", "dC_doutputs", "dC_dlogits",
-            "gradients"}
+            "gradients", "finite", "finite_parameters", "isfinite", "sum", "numbers", "values"}
+# One sample's numbers that its backward pass reads, and the flag that they are all finite.
+SAVED, FINITE = "numbers", "finite"
 
 
 @dataclass
@@ -111,9 +122,9 @@ class _Code:
         heads = set(self.heads.values())
         self.loss_nodes = [] if batch is None else [
             node for node in batch.chain if node not in heads]
-        model_nodes = [x for node in sample.nodes for x in (node, self.heads.get(node))
-                       if x is not None]
-        self.per_sample = [*sample.inputs, *model_nodes, *self.loss_nodes,
+        self.model_nodes = [x for node in sample.nodes for x in (node, self.heads.get(node))
+                            if x is not None]
+        self.per_sample = [*sample.inputs, *self.model_nodes, *self.loss_nodes,
                            *([] if batch is None else batch.targets)]
         wanted = set(params) | ({*batch.logits, *batch.leaves} if batch else set())
         order = [*sample.inputs, *params, *sample.nodes]
@@ -126,6 +137,7 @@ class _Code:
                          and not (batch is not None and node in batch.unread)}
 
     def source(self, leaves: list[Value]) -> str:
+        self.writer.namespace.values["isfinite"] = math.isfinite
         lines = [f"def {FUNCTION}(X, y, parameters, leaves, engine_loss):",
                  f'    """One training step on the batch (X, y): {len(self.params)} parameters, '
                  'one sample at a time."""']
@@ -147,7 +159,9 @@ class _Code:
             l, j, k = example[1:].split("_")
             lines.append(f"# ({example} is W{l}[{j}][{k}], the weight into neuron {j} of layer {l} "
                          f"from neuron {k} of layer {int(l) - 1})")
-        lines += _wrapped([self.names[p] for p in self.params], " = [p.data for p in parameters]")
+        lines.append("values = [p.data for p in parameters]")
+        lines += _wrapped([self.names[p] for p in self.params], " = values")
+        lines.append(f"{FINITE}_parameters = isfinite(sum(values))")
         lines += [f"{self.names[leaf]} = leaves[{i}].data" for i, leaf in enumerate(leaves)]
         return lines
 
@@ -273,14 +287,18 @@ class _Code:
                         seed = times(run.derivative, Code.name(writer.gradient(node)))
                         lines.append(f"seed_{self.names[term]} = {seed.text}")
                         seeded.append(term)
-        loop = self.sample_backward(seeded)
+        loop = [f"{_unpacked(self.saved, True)} = {SAVED}",
+                "# all finite (the sum is): a gradient of 0 into an op whose slopes are finite",
+                "# then passes on exactly 0, and its lines are skipped (if dC_dz or not finite)",
+                f"{FINITE} = {FINITE}_parameters and isfinite(sum({SAVED}))",
+                *self.sample_backward(seeded)]
         if batch is None:
             seeds = _unpacked([writer.gradient(z) for z in self.sample.logits],
                               not self.sample.single)
-            header = (f"for {_unpacked(self.saved, True)}, {seeds} in "
+            header = (f"for {SAVED}, {seeds} in "
                       f"zip(reversed(saved), reversed(dC_d{self.to_engine_loss()})):")
         else:
-            header = f"for {_unpacked(self.saved, True)} in reversed(saved):"
+            header = f"for {SAVED} in reversed(saved):"
         lines += ["# backward pass, one sample at a time, the last one first (as backward "
                   "goes)", header]
         lines += indented(loop)
@@ -311,8 +329,8 @@ class _Code:
                 lines.append(_layer_comment(l, self.delta_from_the_loss(l)))
             head = self.heads.get(node)
             if head is not None and head in self.receives:
-                lines += writer.backward(head, self.receives)
-            lines += writer.backward(node, self.receives)
+                lines += writer.backward(head, self.receives, skip_zero_if=_skip(head))
+            lines += writer.backward(node, self.receives, skip_zero_if=_skip(node))
         return lines
 
     def delta_from_the_loss(self, l: int) -> str:
@@ -323,6 +341,12 @@ class _Code:
         if not heads or any(a in self.receives for a in heads):
             return ""
         return "engine" if self.batch is None else "loss"
+
+
+def _skip(node: Value) -> str | None:
+    """The flag under which a gradient of 0 at `node` may be skipped: when its op's slopes are
+    finite wherever its numbers are (a model of `/`, `log` or `**` never skips)."""
+    return FINITE if node._op is not None and node._op.finite_slopes else None
 
 
 def _layer_comment(l: int, from_the_loss: str = "") -> str:

@@ -210,6 +210,15 @@ def test_nan_is_never_hidden() -> None:
     assert math.isnan(value) and math.isnan(grad_x)
 
 
+def test_a_gradient_of_zero_times_an_infinite_slope_is_nan_as_in_backward() -> None:
+    """d(x^0.5)/dx is infinite at 0 and the gradient arriving there is 0: inf * 0 is NaN."""
+    x = Value(0.0)
+    (x**0.5 * 0.0).backward()
+    assert math.isnan(x.grad)  # and PyTorch agrees: tests/autograd/test_special_values.py
+    value, grad_x = compile(lambda v: v**0.5 * 0.0, 1.0)(0.0)
+    assert value == 0.0 and math.isnan(grad_x)
+
+
 def test_a_forward_that_tests_types_is_called_rather_than_written() -> None:
     # Written on code instead of numbers, this forward would take the wrong branch.
     double = define_op("double", lambda x: x * 2.0 if isinstance(x, float) else 0.0,

@@ -452,3 +452,27 @@ def test_chainrule_train_compile_trains_the_same_model(tmp_path: Path,
     assert "train loss" in capsys.readouterr().out
     saved = [(tmp_path / folder / "model.json").read_text() for folder in ("eager", "compiled")]
     assert saved[0] == saved[1]
+
+
+def test_a_delta_of_zero_is_skipped_only_when_every_number_is_finite() -> None:
+    """A weight of 1e308 makes a hidden relu infinite; the hinge is met (its relu(-inf) = 0), so
+    the loss is finite and every delta is 0. backward() still multiplies inf by 0 (NaN), and so
+    must the compiled step, where a delta of 0 usually skips its lines."""
+    def model() -> MLP:
+        net = MLP(1, [2, 1], activation="relu", output_activation="linear", seed=0)
+        (up, down), (out,) = net.layers[0].neurons, net.layers[1].neurons
+        up.w[0].data, up.b.data, down.w[0].data, down.b.data = 1e308, 0.0, -1.0, 0.0
+        out.w[0].data, out.w[1].data, out.b.data = 1.0, 1.0, 0.0
+        return net
+
+    X, y = [[10.0], [0.5]], [1.0, 1.0]
+    eager, compiled = model(), model()
+    train_step(eager, "hinge", SGD(eager.parameters(), lr=0.1), X, y)
+    step = compile_step(compiled, "hinge", SGD(compiled.parameters(), lr=0.1))
+    step(X, y)
+    assert "if dC_dz2_0 or not finite:" in step.source
+    grads = [p.grad for p in eager.parameters()]
+    assert [math.isnan(g) for g in grads] == [False] * 4 + [True, False, False]  # a1_0 * 0
+    assert [repr(p.grad) for p in compiled.parameters()] == [repr(g) for g in grads]
+    assert [repr(p.data) for p in compiled.parameters()] == [
+        repr(p.data) for p in eager.parameters()]
