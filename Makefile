@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test lint typecheck pytest demo bench clean
+.PHONY: test lint typecheck pytest fuzz demo bench clean
 
 # setuptools explains at length that an editable install is editable: the filter hides only that.
 $(STAMP): pyproject.toml
@@ -27,6 +27,12 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# The fuzz tests run in `make test` with a few hundred examples; here with 50 times as many (a
+# couple of minutes). CHAINRULE_FUZZ=N on the command line for N times as many.
+CHAINRULE_FUZZ ?= 50
+fuzz: $(STAMP)
+	CHAINRULE_FUZZ=$(CHAINRULE_FUZZ) $(BIN)/pytest -q tests/nn/test_fuzz.py
 
 demo: $(STAMP)
 	@$(BIN)/python -c 'import sklearn' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[data]'

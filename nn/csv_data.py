@@ -96,7 +96,7 @@ class _Place(NamedTuple):
     columns: list[str]
 
     def of(self, k: int) -> str:
-        return f"{self.path}, line {self.line}, column {k + 1} ({self.columns[k]!r})"
+        return f"{self.path}, line {self.line}, column {k + 1} ({_quoted(self.columns[k])})"
 
 
 def _read_rows(path: str | os.PathLike[str], delimiter: str) -> list[tuple[int, list[str]]]:
@@ -122,8 +122,8 @@ def _check_unique(columns: list[str], path: str | os.PathLike[str]) -> None:
     for k, name in enumerate(columns):
         if name in seen:
             raise ValueError(
-                f"{path}: the header names column {name!r} twice (columns {seen[name] + 1} and "
-                f"{k + 1}); give every column its own name"
+                f"{path}: the header names column {_quoted(name)} twice (columns "
+                f"{seen[name] + 1} and {k + 1}); give every column its own name"
             )
         seen[name] = k
 
@@ -132,8 +132,9 @@ def _column(columns: list[str], name: str, role: str, path: str | os.PathLike[st
     if name in columns:
         return columns.index(name)
     message = (
-        f"{path} has no column named {name!r} (the {role}); "
-        f"its columns are {', '.join(map(repr, columns))}"
+        f"{path} has no column named {_quoted(name)} (the {role}); "
+        f"its columns are {', '.join(map(_quoted, columns[:10]))}"
+        + (f" and {len(columns) - 10} more" if len(columns) > 10 else "")
     )
     if all(_is_number(cell) for cell in columns):
         message += (
@@ -152,9 +153,9 @@ def _number(cell: str, place: _Place, k: int) -> float:
     """The cell's number, or ValueError naming the place: empty, text, or not finite."""
     value = _as_number(_filled(cell, place, k))
     if value is None:
-        raise ValueError(f"{place.of(k)}: {cell!r} is not a number")
+        raise ValueError(f"{place.of(k)}: {_quoted(cell)} is not a number")
     if not math.isfinite(value):
-        raise ValueError(f"{place.of(k)}: {cell!r} is not a finite number")
+        raise ValueError(f"{place.of(k)}: {_quoted(cell)} is not a finite number")
     return value
 
 
@@ -174,10 +175,10 @@ def _targets(
             text = next(i for i, value in enumerate(numbers) if value is None)
             number = next(i for i, value in enumerate(numbers) if value is not None)
             raise ValueError(
-                f"{_Place(path, cells[text][0], columns).of(k)}: {cells[text][1]!r} is text, but "
-                f"line {cells[number][0]} holds the number {cells[number][1]!r}; a target column "
-                "holds numbers or class labels, not both (pass classes=[...] to read every cell "
-                "as a label)"
+                f"{_Place(path, cells[text][0], columns).of(k)}: {_quoted(cells[text][1])} is "
+                f"text, but line {cells[number][0]} holds the number {_quoted(cells[number][1])}; "
+                "a target column holds numbers or class labels, not both (pass classes=[...] to "
+                "read every cell as a label)"
             )
         classes = sorted({cell for _, cell in cells})
     if isinstance(classes, str):
@@ -190,7 +191,7 @@ def _targets(
     for line, cell in cells:
         if cell not in position:
             raise ValueError(
-                f"{_Place(path, line, columns).of(k)}: {cell!r} is not one of the classes "
+                f"{_Place(path, line, columns).of(k)}: {_quoted(cell)} is not one of the classes "
                 f"{', '.join(map(repr, names))}"
             )
         y.append(position[cell])
@@ -202,6 +203,14 @@ def _as_number(cell: str) -> float | None:
         return float(cell)
     except ValueError:
         return None
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    """`text` as repr shows it, cut to `limit` characters: a cell of a megabyte, or a header of
+    thousands of columns, still makes a one-line message."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text)} characters)"
 
 
 def _is_number(cell: str) -> bool:

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from autograd import Value, weighted_sum
 from nn._rng import Seed, make_rng
 from nn.activations import ACTIVATIONS, get_activation
 from nn.module import Architecture, Inputs, Module
-from nn.serialize import load_document, read
+from nn.serialize import describe, load_document, read
 
 
 def init_limit(nin: int, activation: str) -> float:
@@ -40,7 +40,7 @@ class Neuron(Module):
     def __init__(
         self, nin: int, activation: str = "sigmoid", *, seed: Seed = None, name: str = ""
     ) -> None:
-        _check_size("nin", nin)
+        _size("nin", nin)
         self.activation = get_activation(activation).name
         rng = make_rng(seed)
         prefix = f"{name}." if name else ""
@@ -80,8 +80,8 @@ class Layer(Module):
         seed: Seed = None,
         name: str = "",
     ) -> None:
-        _check_size("nin", nin)
-        _check_size("nout", nout)
+        _size("nin", nin)
+        _size("nout", nout)
         get_activation(activation)
         rng = make_rng(seed)
         prefix = f"{name}." if name else ""
@@ -144,13 +144,13 @@ class MLP(Module):
         output_activation: str | None = None,
         seed: Seed = None,
     ) -> None:
-        _check_size("nin", nin)
+        _size("nin", nin)
         if not isinstance(nouts, Sequence) or isinstance(nouts, str):
             raise TypeError(f"nouts must be a list of layer sizes like [16, 16, 1], got {nouts!r}")
         if not nouts:
             raise ValueError("nouts must list at least one layer size, e.g. [16, 16, 1]")
         for number, size in enumerate(nouts, start=1):
-            _check_size(f"layer {number} size (nouts={list(nouts)})", size)
+            _size(f"layer {number} size (nouts={list(nouts)})", size)
         last = activation if output_activation is None else output_activation
         self.activation = get_activation(activation).name
         self.output_activation = get_activation(last).name
@@ -207,23 +207,91 @@ class MLP(Module):
         )
 
 
+_BUILDERS: dict[str, type[Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
+_FIELDS = {
+    "Neuron": ("nin", "activation"),
+    "Layer": ("nin", "nout", "activation"),
+    "MLP": ("nin", "nouts", "activation", "output_activation"),
+}
+# A model is built only if it costs about what reading its file did: at most this many
+# parameters more than the file holds. A file a few parameters short is then told which ones.
+_SLACK = 10_000
+
+
 def load_model(path: str | os.PathLike[str]) -> Module:
-    """A new model built from the architecture in `path`, with the parameters saved there."""
+    """A new model built from the architecture in `path`, with the parameters saved there.
+
+    Nothing is built until the architecture is one the constructors accept and the number of
+    parameters it implies (arithmetic alone) is at most 10,000 more than the file holds: a
+    200-byte file cannot make chainrule build a model of 10^10 Values.
+    """
     document = read(path)
-    arch = dict(document["architecture"])
-    kind = arch.pop("kind", None)
-    builders: dict[object, type[Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
-    builder = builders.get(kind)
+    where = os.fspath(path)
+    arch = document["architecture"]
+    kind = arch.get("kind")
+    builder = _BUILDERS.get(kind) if isinstance(kind, str) else None
     if builder is None:
-        raise ValueError(f"model file {os.fspath(path)!r} holds an unknown kind {kind!r}")
+        raise ValueError(f"model file {where!r} holds an unknown kind {describe(kind)}")
     try:
-        model = builder(**arch)
+        implied = _parameter_count(arch)
     except (TypeError, ValueError) as error:
         raise ValueError(
-            f"model file {os.fspath(path)!r} has a bad architecture {arch!r}: {error}"
+            f"model file {where!r} has a bad architecture {describe(arch)}: {error}"
         ) from None
-    load_document(document, model, path)
+    held = len(document["parameters"])
+    if implied > held + _SLACK:
+        count = str(implied) if implied < 10**18 else f"more than 10^{len(str(implied)) - 1}"
+        raise ValueError(
+            f"model file {where!r} holds {held} parameters, but its architecture "
+            f"{describe(arch)} implies {count}"
+        )
+    model = builder(**{name: value for name, value in arch.items() if name != "kind"})
+    load_document(document, model, path)  # names any parameter missing or unexpected
     return model
+
+
+def _parameter_count(architecture: Mapping[str, object]) -> int:
+    """How many parameters the module `architecture()` describes, by arithmetic alone.
+
+    MLP(nin, nouts) has Σ_l (n[l-1] + 1) n[l] with n[0] = nin (a weight per input and a bias per
+    neuron); Layer(nin, nout) (nin + 1) nout; Neuron(nin) nin + 1. The fields are checked as the
+    constructors check them (TypeError or ValueError), and must be exactly those that
+    `architecture()` writes.
+    """
+    kind = architecture.get("kind")
+    if not isinstance(kind, str) or kind not in _FIELDS:
+        raise ValueError(f"unknown kind {describe(kind)}; the kinds are {', '.join(_FIELDS)}")
+    fields = _FIELDS[kind]
+    missing = [name for name in fields if name not in architecture]
+    extra = [name for name in architecture if name != "kind" and name not in fields]
+    if missing or extra:
+        raise ValueError(
+            f"a {kind} has the fields {', '.join(fields)}; "
+            f"missing {describe(missing)}, unexpected {describe(extra)}"
+        )
+    for name in fields:
+        activation = architecture[name]
+        if name.endswith("activation") and not (
+            isinstance(activation, str) and activation in ACTIVATIONS
+        ):  # get_activation would say the same, but print a value of any size in full
+            raise ValueError(f"unknown {name} {describe(activation)}; choose one of "
+                             f"{', '.join(map(repr, ACTIVATIONS))}")
+    nin = _size("nin", architecture["nin"])
+    if kind == "Neuron":
+        return nin + 1
+    if kind == "Layer":
+        return (nin + 1) * _size("nout", architecture["nout"])
+    nouts = architecture["nouts"]
+    if not isinstance(nouts, list) or not nouts:
+        raise TypeError(f"nouts must be a non-empty list of layer sizes, got {describe(nouts)}")
+    return parameter_count(nin, [_size(f"layer {n} size", size)
+                                 for n, size in enumerate(nouts, start=1)])
+
+
+def parameter_count(nin: int, nouts: Sequence[int]) -> int:
+    """How many parameters MLP(nin, nouts) has: each neuron a weight per input, and a bias."""
+    sizes = [nin, *nouts]
+    return sum((sizes[k - 1] + 1) * sizes[k] for k in range(1, len(sizes)))
 
 
 def as_values(x: Inputs) -> list[Value]:
@@ -231,11 +299,14 @@ def as_values(x: Inputs) -> list[Value]:
     return [v if isinstance(v, Value) else Value(v) for v in x]
 
 
-def _check_size(what: str, n: object) -> None:
+def _size(what: str, n: object) -> int:
+    """`n` if it is a whole number of at least 1; else TypeError or ValueError, one line long
+    whatever `n` is (it may come from a file)."""
     if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{what} must be an int, got {type(n).__name__}: {n!r}")
+        raise TypeError(f"{what} must be an int, got {type(n).__name__}: {describe(n)}")
     if n < 1:
-        raise ValueError(f"{what} must be at least 1, got {n}")
+        raise ValueError(f"{what} must be at least 1, got {describe(n)}")
+    return n
 
 
 def _check_inputs(x: object, nin: int, who: str) -> None:

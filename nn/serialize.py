@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import reprlib
 import stat
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -121,25 +122,56 @@ def _open_locked(temporary: str) -> int:
 
 
 def read(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The checked contents of a model file: format, version, architecture and parameters."""
+    """The checked contents of a model file: format, version, architecture and parameters.
+
+    Whatever the file holds, the only exception is ValueError naming the file: JSON nested too
+    deep, an integer of more than 300 digits (no size or parameter is that large; Python would
+    refuse 4300) and a key given twice in one object (which value was meant?) included.
+    """
     try:
         with open(path, encoding="utf-8") as file:
             text = file.read()
     except FileNotFoundError:
         raise ValueError(f"no model file at {os.fspath(path)!r}") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, ValueError) as error:  # ValueError: not UTF-8, or a NUL in the path
         raise ValueError(f"cannot read model file {os.fspath(path)!r}: {error}") from None
+
+    def integer(digits: str) -> int:
+        if len(digits.lstrip("-")) > 300:
+            raise ValueError(f"an integer of {len(digits.lstrip('-'))} digits")
+        return int(digits)
+
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(pairs)
+        if len(found) < len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    raise ValueError(f"the key {describe(key)} twice in one object")
+                seen.add(key)
+        return found
+
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=integer, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as error:
         raise ValueError(
             f"model file {os.fspath(path)!r} is corrupt or truncated: not valid JSON ({error})"
         ) from None
+    except ValueError as error:
+        raise ValueError(
+            f"model file {os.fspath(path)!r} holds {error}; chainrule never writes that"
+        ) from None
+    except RecursionError:
+        raise ValueError(
+            f"model file {os.fspath(path)!r} nests JSON arrays or objects too deep to read; "
+            "a chainrule model file nests them 3 deep"
+        ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{os.fspath(path)!r} is not a chainrule model file (no format tag)")
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if isinstance(version, bool) or version != VERSION:
         raise ValueError(
-            f"model file {os.fspath(path)!r} has format version {document.get('version')!r}; "
+            f"model file {os.fspath(path)!r} has format version {describe(version)}; "
             f"this chainrule reads version {VERSION}"
         )
     for key in ("architecture", "parameters"):
@@ -158,8 +190,8 @@ def load_document(document: dict[str, Any], model: Savable, path: str | os.PathL
     expected = model.architecture()
     if document["architecture"] != expected:
         raise ValueError(
-            f"model file {os.fspath(path)!r} holds {_describe(document['architecture'])}, "
-            f"but the model is {_describe(expected)}"
+            f"model file {os.fspath(path)!r} holds {describe(document['architecture'])}, "
+            f"but the model is {describe(expected)}"
         )
     try:
         model.load_state_dict(document["parameters"])
@@ -167,11 +199,31 @@ def load_document(document: dict[str, Any], model: Savable, path: str | os.PathL
         raise ValueError(f"model file {os.fspath(path)!r}: {error}") from None
 
 
-def _describe(architecture: object) -> str:
-    if not isinstance(architecture, dict):
-        return repr(architecture)
-    fields = ", ".join(f"{k}={v!r}" for k, v in architecture.items() if k != "kind")
-    return f"{architecture.get('kind', '?')}({fields})"
+def describe(value: object) -> str:
+    """`value` in one short line for an error message, however big or deep a file made it.
+
+    An architecture reads MLP(nin=2, nouts=[4, 1], ...); anything else is a repr with long
+    strings, long lists and deep nesting elided, so describing hostile input cannot fail.
+    """
+    clip = reprlib.Repr()
+    clip.maxlevel, clip.maxlist, clip.maxdict, clip.maxtuple, clip.maxset = 3, 8, 6, 8, 8
+    clip.maxstring, clip.maxlong, clip.maxother = 40, 40, 40
+
+    def short(item: object) -> str:
+        try:
+            text = clip.repr(item)
+        except ValueError:  # an int with more digits than Python prints
+            return f"an int of {item.bit_length() if isinstance(item, int) else '?'} bits"
+        return text if len(text) <= 60 else text[:57] + "..."  # a dict of dicts, say
+
+    if not isinstance(value, dict) or "kind" not in value:
+        return short(value)
+    kind = value["kind"]
+    fields = [(k, v) for k, v in value.items() if k != "kind"]
+    shown = ", ".join(f"{k if isinstance(k, str) and len(k) <= 40 else short(k)}={short(v)}"
+                      for k, v in fields[:6])
+    more = ", ..." if len(fields) > 6 else ""
+    return f"{kind if isinstance(kind, str) and len(kind) <= 40 else short(kind)}({shown}{more})"
 
 
 
@@ -182,7 +234,12 @@ def checked_state(state: object, names: list[str]) -> list[float]:
         raise ValueError(f"a state dict must map parameter names to numbers, got {type(state)}")
     missing = [name for name in names if name not in state]
     expected = set(names)
-    unexpected = [str(name) for name in state if name not in expected]
+    unexpected = [  # a name from a file may be of any length: a message stays one line
+        (name if len(name) <= 60 else name[:57] + "...") if isinstance(name, str)
+        else describe(name)
+        for name in state
+        if name not in expected
+    ]
     if missing or unexpected:
         raise ValueError(
             f"state dict does not match the model ({len(names)} parameters expected, "
@@ -192,10 +249,16 @@ def checked_state(state: object, names: list[str]) -> list[float]:
     for name in names:
         value = state[name]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"parameter {name!r} must be a number, got {value!r}")
-        if not math.isfinite(value):
+            raise ValueError(f"parameter {name!r} must be a number, got {describe(value)}")
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the largest float
+            raise ValueError(
+                f"parameter {name!r} is {describe(value)}; too large for a float"
+            ) from None
+        if not math.isfinite(number):
             raise ValueError(f"parameter {name!r} is {value!r}; parameters must be finite")
-        values.append(float(value))
+        values.append(number)
     return values
 
 

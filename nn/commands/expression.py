@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
@@ -92,7 +93,9 @@ def parse(text: str) -> ast.Expression:
     if not text.strip():
         raise ValueError("the expression is empty; try something like 'tanh(a*b + c)'")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # "1or 2" would print "<unknown>:1: SyntaxWarning: ..."
+            warnings.simplefilter("error")  # and it becomes the SyntaxError said below
+            tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         detail = getattr(error, "msg", None) or str(error) or type(error).__name__
         raise ValueError(f"cannot parse {_short(text)!r}: {detail}") from None
@@ -255,16 +258,17 @@ def parse_assignments(items: Iterable[str]) -> dict[str, float]:
     for item in items:
         name, sep, number = item.partition("=")
         name = name.strip()
+        shown = _short(item)  # a message stays one line, however long the item
         if not sep or not name.isidentifier() or name in FUNCTIONS:
-            raise ValueError(f"{item!r} is not NAME=NUMBER (e.g. a=2 or b=-3.5)")
+            raise ValueError(f"{shown!r} is not NAME=NUMBER (e.g. a=2 or b=-3.5)")
         try:
             value = float(number)
         except ValueError:
-            raise ValueError(f"{item!r}: {number.strip()!r} is not a number") from None
+            raise ValueError(f"{shown!r}: {_short(number.strip())!r} is not a number") from None
         if not math.isfinite(value):
-            raise ValueError(f"{item!r}: the value must be a finite number")
+            raise ValueError(f"{shown!r}: the value must be a finite number")
         if name in values:
-            raise ValueError(f"{name} is given twice ({values[name]:g} and {value:g})")
+            raise ValueError(f"{_short(name)} is given twice ({values[name]:g} and {value:g})")
         values[name] = value
     return values
 
