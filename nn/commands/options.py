@@ -13,6 +13,7 @@ from nn.losses import LOSSES
 
 EXAMPLE_SIZES = "16,16"
 INTERRUPTED_STATUS = 130  # 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C
+LONGEST_RUN = 300.0  # seconds a command may be estimated to take before --allow-large is needed
 
 
 def layer_sizes(text: str) -> list[int]:
@@ -96,3 +97,10 @@ def add_loss(parser: argparse.ArgumentParser, default: str | None, explanation: 
 
 
 __all__ = ["add_activations", "add_loss", "add_seed", "layer_sizes", "network_sizes", "positive"]
+
+
+def add_allow_large(parser: argparse.ArgumentParser, what: str) -> None:
+    """--allow-large: go ahead with work estimated to take longer than five minutes."""
+    parser.add_argument("--allow-large", action="store_true",
+                        help=f"{what} even when it is estimated to take more than five minutes "
+                        "(refused by default, before anything is built)")

@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 from nn.commands import train_data
 from nn.commands.options import (
     INTERRUPTED_STATUS,
+    LONGEST_RUN,
     add_activations,
+    add_allow_large,
     add_loss,
     add_seed,
     layer_sizes,
@@ -37,7 +39,7 @@ from nn.commands.options import (
 from nn.commands.sample_page import add_html_option, write_sample_page
 from nn.commands.train_data import Problem
 from nn.commands.train_output import save_scaling, write_plots
-from nn.layers import MLP
+from nn.layers import MLP, parameter_count
 from nn.optim import SGD, Adam, Optimizer
 from nn.training import evaluate, fit
 
@@ -149,9 +151,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--compile", action="store_true",
                         help="write the training step out as Python code once and run that "
                         "(nn.compile_step): the same training, several times faster")
-    parser.add_argument("--allow-large", action="store_true",
-                        help="train a network even when it is estimated to take more than "
-                        "five minutes an epoch (refused by default, before anything is built)")
+    add_allow_large(parser, "train a network")
     parser.add_argument("--no-progress", action="store_true",
                         help="hide the progress bar (shown only when stderr is a terminal "
                         "and tqdm is installed)")
@@ -238,15 +238,9 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def parameter_count(nin: int, nouts: list[int]) -> int:
-    """How many parameters MLP(nin, nouts) has: each neuron a weight per input, and a bias."""
-    return sum((fan_in + 1) * n for fan_in, n in zip([nin, *nouts], nouts))
-
-
 # Measured with fit on this engine (CPython 3.11, batches of 10): about 0.35 microseconds per
 # parameter per sample, plus about 5 per neuron (its node, its activation, its list of inputs).
 SECONDS_PER_PARAMETER, SECONDS_PER_NEURON = 0.4e-6, 5e-6
-LONGEST_EPOCH = 300.0  # seconds; past this, --allow-large is needed
 
 
 def _check_size(architecture: str, nin: int, nouts: list[int], samples: int,
@@ -255,7 +249,7 @@ def _check_size(architecture: str, nin: int, nouts: list[int], samples: int,
     to train (roughly more than five minutes an epoch), unless the user insists."""
     parameters, neurons = parameter_count(nin, nouts), sum(nouts)
     epoch = samples * (parameters * SECONDS_PER_PARAMETER + neurons * SECONDS_PER_NEURON)
-    if epoch <= LONGEST_EPOCH or allow_large:
+    if epoch <= LONGEST_RUN or allow_large:
         return
     raise ValueError(
         f"{architecture} has {parameters:,} parameters in {neurons:,} neurons: one epoch over "

@@ -67,6 +67,23 @@ def test_check_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "sizes" in capsys.readouterr().err
 
 
+def test_check_refuses_a_network_too_large_to_check_before_building_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nn.commands import check
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a network was built before its size was checked")
+
+    monkeypatch.setattr(check, "MLP", refuse)
+    assert main(["check", "--sizes", "100000,100000,1"]) == 2
+    err = capsys.readouterr().err
+    # 100,000 neurons of 100,001 parameters, then one of 100,001
+    assert err.startswith("chainrule check: error: --sizes 100000,100000,1 makes "
+                          "10,000,200,001 parameters; central differences run the batch twice")
+    assert "--allow-large" in err and err.count("\n") == 1
+
+
 def test_explain_prints_the_paths(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "--sizes", "2,3,2", "--param", "W1[2][1]", "--batch", "2"]) == 0
     out = capsys.readouterr().out

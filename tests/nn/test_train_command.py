@@ -342,7 +342,7 @@ def test_a_network_too_large_to_train_is_refused_before_it_is_built(
 def test_allow_large_trains_what_the_estimate_would_refuse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(train, "LONGEST_EPOCH", 1e-9)  # everything counts as large
+    monkeypatch.setattr(train, "LONGEST_RUN", 1e-9)  # everything counts as large
     argv = ["--dataset", "xor", "--epochs", "1", "--out", str(tmp_path), "--no-plots",
             "--no-progress"]
     assert _run(argv) == 2
