@@ -240,9 +240,9 @@ def load_model(path: str | os.PathLike[str]) -> Module:
         ) from None
     held = len(document["parameters"])
     if implied > held + _SLACK:
-        count = str(implied) if implied < 10**18 else f"more than 10^{len(str(implied)) - 1}"
+        count = f"{implied:,}" if implied < 10**18 else f"more than 10^{len(str(implied)) - 1}"
         raise ValueError(
-            f"model file {where!r} holds {held} parameters, but its architecture "
+            f"model file {where!r} holds {held:,} parameters, but its architecture "
             f"{describe(arch)} implies {count}"
         )
     model = builder(**{name: value for name, value in arch.items() if name != "kind"})

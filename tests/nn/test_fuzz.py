@@ -291,11 +291,11 @@ def test_an_enormous_architecture_is_refused_by_arithmetic_before_anything_is_bu
     with pytest.raises(ValueError, match=re.escape(
             f"model file {os.fspath(path)!r} holds 0 parameters, but its architecture "
             f"MLP(nin=100000, nouts=[100000, 1], activation='sigmoid', "
-            f"output_activation='sigmoid') implies {expected}")):
+            f"output_activation='sigmoid') implies {expected:,}")):
         load_model(path)
     for architecture, implied in [
-        ({"kind": "Layer", "nin": 10**8, "nout": 10**8, "activation": "relu"}, "10000000100000000"),
-        ({"kind": "Neuron", "nin": 10**12, "activation": "tanh"}, "1000000000001"),
+        ({"kind": "Layer", "nin": 10**8, "nout": 10**8, "activation": "relu"}, "10,000,000,100,000,000"),
+        ({"kind": "Neuron", "nin": 10**12, "activation": "tanh"}, "1,000,000,000,001"),
         ({**huge, "nouts": [10**200, 10**200]}, "more than 10^400"),
     ]:
         with pytest.raises(ValueError, match=f"holds 0 parameters, but .* implies "
@@ -319,11 +319,11 @@ def test_the_count_check_refuses_only_what_costs_more_than_the_file(folder: Path
                        r"'w0', 'w1', 'w2', 'w3', 'w4' and 9995 more"):
         load_model(_with_architecture(folder, small))
     with pytest.raises(ValueError, match=r"holds 0 parameters, but its architecture "
-                       r"Neuron\(nin=10000, activation='relu'\) implies 10001$"):
+                       r"Neuron\(nin=10000, activation='relu'\) implies 10,001$"):
         load_model(_with_architecture(folder, {**small, "nin": 10_000}))
     with pytest.raises(ValueError, match=r"\(10001 parameters expected, 1 given\)"):
         load_model(_with_architecture(folder, {**small, "nin": 10_000}, {"w0": 1.0}))
-    with pytest.raises(ValueError, match=r"holds 1 parameters, but .* implies 10002$"):
+    with pytest.raises(ValueError, match=r"holds 1 parameters, but .* implies 10,002$"):
         load_model(_with_architecture(folder, {**small, "nin": 10_001}, {"w0": 1.0}))
 
 
