@@ -18,6 +18,7 @@ whole file before touching the model: a missing, corrupt, truncated or mismatche
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -67,10 +68,15 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"cannot save {os.fspath(path)!r}: there is no folder {folder!r}")
     try:
-        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+        existing = os.stat(target)
     except FileNotFoundError:
         mode = None
-    temporary = os.path.join(folder, f".{os.path.basename(target)}.chainrule-tmp")
+    else:
+        if not stat.S_ISREG(existing.st_mode):  # /dev/null, a folder, a pipe: never replaced
+            raise FileExistsError(f"cannot save {os.fspath(path)!r}: {target!r} is not a "
+                                  "regular file, and only a file is replaced by a save")
+        mode = stat.S_IMODE(existing.st_mode)
+    temporary = os.path.join(folder, f".{_short_name(os.path.basename(target))}.chainrule-tmp")
     with os.fdopen(_open_locked(temporary), "w", encoding="utf-8") as file:
         try:
             file.write(text)
@@ -98,8 +104,8 @@ def _open_locked(temporary: str) -> int:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             created = True
         except FileExistsError:
-            try:
-                fd = os.open(temporary, os.O_WRONLY)
+            try:  # someone else's, or a leftover: opened only to lock it, so read-only will do
+                fd = os.open(temporary, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
             except FileNotFoundError:
                 continue  # its owner just finished with it: try again
             created = False
@@ -108,17 +114,27 @@ def _open_locked(temporary: str) -> int:
                 fcntl.flock(fd, fcntl.LOCK_EX)
             # The file locked may meanwhile have been renamed over the target, or removed, by the
             # save that held the lock: only the file still named `temporary` is ours to write.
-            current = os.path.samestat(os.fstat(fd), os.stat(temporary))
-        except FileNotFoundError:
-            current = False
+            try:
+                current = os.path.samestat(os.fstat(fd), os.stat(temporary))
+            except FileNotFoundError:
+                current = False
+            if current and created:
+                return fd
+            if current:  # a leftover of a killed save: remove it and make a fresh one
+                os.unlink(temporary)
         except BaseException:
             os.close(fd)
             raise
-        if current and created:
-            return fd
-        if current:  # a leftover of a killed save: remove it and make a fresh one
-            os.unlink(temporary)
         os.close(fd)
+
+
+def _short_name(name: str, longest: int = 200) -> str:
+    """`name`, or for a name so long that the temporary name would pass the file system's
+    limit (255 bytes, usually), its start and a hash of the whole: still one name per target."""
+    raw = os.fsencode(name)
+    if len(raw) <= longest:
+        return name
+    return f"{os.fsdecode(raw[:100])}-{hashlib.sha256(raw).hexdigest()[:16]}"
 
 
 def read(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -250,6 +251,76 @@ def test_saving_through_a_symbolic_link_writes_its_target_and_keeps_the_link(
     assert _bits(load_model(real)) == _bits(_trained_looking(1))  # type: ignore[arg-type]
     assert stat.S_IMODE(os.stat(real).st_mode) == 0o640
     assert sorted(os.listdir(tmp_path / "runs")) == ["model-v1.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="flock is POSIX")
+def test_a_save_waits_while_another_holds_the_temporary_file(tmp_path: Path) -> None:
+    import fcntl
+
+    path = tmp_path / "model.json"
+    _trained_looking(0).save(path)
+    temporary = tmp_path / ".model.json.chainrule-tmp"
+    holder = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # as a save in progress holds it
+    saving = threading.Thread(target=_trained_looking(1).save, args=(path,))
+    saving.start()
+    saving.join(0.5)
+    assert saving.is_alive()  # waiting its turn, not writing into the other save's file
+    assert _bits(load_model(path)) == _bits(_trained_looking(0))  # type: ignore[arg-type]
+    os.close(holder)  # the other save dies without renaming: its file is a leftover now
+    saving.join(10)
+    assert not saving.is_alive()
+    assert _bits(load_model(path)) == _bits(_trained_looking(1))  # type: ignore[arg-type]
+    assert os.listdir(tmp_path) == ["model.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_read_only_leftover_does_not_block_the_next_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "model.json"
+    _trained_looking(0).save(path)
+    leftover = tmp_path / ".model.json.chainrule-tmp"
+    leftover.write_text('{"half": ')  # a save of a read-only model, killed after its chmod
+    leftover.chmod(0o444)
+    path.chmod(0o444)
+    real_open = os.open
+
+    def as_a_user(file: str, flags: int, mode: int = 0o777) -> int:
+        """os.open as it is for anyone but root, whom file modes do not stop."""
+        writes = flags & (os.O_WRONLY | os.O_RDWR) and not flags & os.O_EXCL
+        if writes and os.path.exists(file) and not os.stat(file).st_mode & 0o200:
+            raise PermissionError(13, "Permission denied", file)
+        return real_open(file, flags, mode)
+
+    monkeypatch.setattr(os, "open", as_a_user)
+    _trained_looking(1).save(path)
+    monkeypatch.undo()
+    assert _bits(load_model(path)) == _bits(_trained_looking(1))  # type: ignore[arg-type]
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o444
+    assert os.listdir(tmp_path) == ["model.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links and named pipes")
+def test_a_link_to_something_other_than_a_file_is_never_replaced(tmp_path: Path) -> None:
+    """As a link to /dev/null (a way to throw output away), tried on a named pipe of our own:
+    a test that failed must not replace the machine's /dev/null."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    (tmp_path / "model.json").symlink_to(pipe)
+    with pytest.raises(FileExistsError, match=f"{re.escape(repr(str(pipe)))} is not a regular"):
+        _trained_looking(0).save(tmp_path / "model.json")
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    (tmp_path / "folder.json").mkdir()
+    with pytest.raises(FileExistsError, match="is not a regular file"):
+        _trained_looking(0).save(tmp_path / "folder.json")
+
+
+def test_a_name_as_long_as_the_file_system_allows_still_saves(tmp_path: Path) -> None:
+    path = tmp_path / ("m" * 245 + ".json")  # 250 bytes: the temporary name is made shorter
+    _trained_looking(0).save(path)
+    assert _bits(load_model(path)) == _bits(_trained_looking(0))  # type: ignore[arg-type]
+    assert os.listdir(tmp_path) == [path.name]
 
 
 def test_saves_of_one_file_from_many_threads_at_once_always_leave_a_whole_model(
