@@ -294,7 +294,8 @@ def test_an_enormous_architecture_is_refused_by_arithmetic_before_anything_is_bu
             f"output_activation='sigmoid') implies {expected:,}")):
         load_model(path)
     for architecture, implied in [
-        ({"kind": "Layer", "nin": 10**8, "nout": 10**8, "activation": "relu"}, "10,000,000,100,000,000"),
+        ({"kind": "Layer", "nin": 10**8, "nout": 10**8, "activation": "relu"},
+         "10,000,000,100,000,000"),
         ({"kind": "Neuron", "nin": 10**12, "activation": "tanh"}, "1,000,000,000,001"),
         ({**huge, "nouts": [10**200, 10**200]}, "more than 10^400"),
     ]:
