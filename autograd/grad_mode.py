@@ -36,9 +36,12 @@ class _Switch:
         _grad_enabled.set(self.enabled)
 
     def __exit__(self, *exc: object) -> None:
-        *outer, before = _modes_before.get()
-        _modes_before.set(tuple(outer))
-        _grad_enabled.set(before)
+        modes = _modes_before.get()
+        if not modes:  # left in another context than the one entered (a task's teardown, say)
+            _grad_enabled.set(True)
+            return
+        _modes_before.set(modes[:-1])
+        _grad_enabled.set(modes[-1])
 
 
 class no_grad(_Switch):  # noqa: N801 - named like torch.no_grad

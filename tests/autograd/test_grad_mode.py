@@ -159,3 +159,13 @@ def test_one_no_grad_shared_by_two_asyncio_tasks_puts_back_each_tasks_own_mode()
         return list(await asyncio.gather(a(b_inside, a_left), b(b_inside, a_left)))
 
     assert asyncio.run(main()) == [True, (False, True)]
+
+
+def test_a_block_left_in_another_context_than_it_was_entered_in_leaves_grad_on() -> None:
+    """As an async fixture may enter no_grad in one task and leave it in another."""
+    import contextvars
+
+    block = no_grad()
+    contextvars.copy_context().run(block.__enter__)
+    contextvars.copy_context().run(block.__exit__, None, None, None)
+    assert is_grad_enabled()
