@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 import sys
+import threading
 
 import pytest
 
@@ -136,6 +137,28 @@ def test_backward_restores_the_collector_as_it_was() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_two_threads_pausing_the_collector_leave_it_on_whatever_order_they_finish_in() -> None:
+    """A enters, B enters, A leaves, B leaves: the collector stays off until B has left."""
+    from autograd.collector import collector_paused
+
+    b_inside, a_left, seen = threading.Event(), threading.Event(), []
+
+    def b() -> None:
+        with collector_paused():
+            b_inside.set()
+            a_left.wait(5)
+            seen.append(gc.isenabled())  # A has left; B still runs without the collector
+
+    with collector_paused():
+        thread = threading.Thread(target=b)
+        thread.start()
+        b_inside.wait(5)
+    a_left.set()
+    thread.join(5)
+    assert seen == [False]
+    assert gc.isenabled()
 
 
 def test_a_node_with_zero_gradient_passes_nothing_on() -> None:
