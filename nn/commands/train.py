@@ -160,13 +160,15 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train as `args` says; exit status 0, or 2 (with a message) when an option is invalid."""
+    """Train as `args` says. The exit status is 0; 2 when an option is invalid (before any work);
+    1 when training diverges, a file cannot be written or the --html page cannot be drawn; 130
+    when Ctrl-C stops training (the model is saved first). Each error is one line."""
     try:
         return _train(args)
     except (ValueError, ImportError) as error:
         print(f"chainrule train: error: {error}", file=sys.stderr)
         return 2
-    except FloatingPointError as error:  # training diverged: nothing is saved, nothing to add
+    except (FloatingPointError, OSError) as error:  # diverged, or a file could not be written
         print(f"chainrule train: error: {error}", file=sys.stderr)
         return 1
 
@@ -189,7 +191,7 @@ def _train(args: argparse.Namespace) -> int:
     architecture = (f"MLP({nin}, {nouts}, activation={activation!r}, "
                     f"output_activation={output_activation!r})")
     print(f"{architecture}: {parameter_count(nin, nouts):,} parameters", flush=True)
-    _check_size(architecture, nin, nouts, len(X_train), args.allow_large)
+    _check_size(architecture, nin, nouts, len(X_train), args.compile, args.allow_large)
     folder = args.out or os.path.join("out", problem.name)
     _check_output_folder(folder)
     model = MLP(nin, nouts, activation=activation, output_activation=output_activation,
@@ -208,6 +210,12 @@ def _train(args: argparse.Namespace) -> int:
                   batch_size=batch_size or None, X_test=X_test, y_test=y_test,
                   metric=problem.metric, seed=args.seed,
                   progress=not args.no_progress and sys.stderr.isatty(), compile=args.compile)
+    # Saved before anything else: a second Ctrl-C during the evaluation loses no training.
+    os.makedirs(folder, exist_ok=True)
+    written = [os.path.join(folder, "model.json")]
+    model.save(written[0])
+    if problem.input_scales is not None:
+        written.append(save_scaling(problem, args.target, os.path.join(folder, "scaling.json")))
     train = evaluate(model, X_train, y_train, loss, problem.metric)
     test = evaluate(model, X_test, y_test, loss, problem.metric)
     print(f"train {train}")
@@ -223,11 +231,6 @@ def _train(args: argparse.Namespace) -> int:
         print(f"stopped by Ctrl-C after {history.epochs} epoch(s), at a step boundary")
     if history.epochs:
         print(f"{1000 * sum(history.seconds) / history.epochs:.1f} ms per epoch")
-    os.makedirs(folder, exist_ok=True)
-    written = [os.path.join(folder, "model.json")]
-    model.save(written[0])
-    if problem.input_scales is not None:
-        written.append(save_scaling(problem, args.target, os.path.join(folder, "scaling.json")))
     if plots and history.epochs:
         written.extend(write_plots(problem, model, history, loss, y_test, folder))
     print("wrote " + ", ".join(written))
@@ -239,23 +242,28 @@ def _train(args: argparse.Namespace) -> int:
 
 
 # Measured with fit on this engine (CPython 3.11, batches of 10): about 0.35 microseconds per
-# parameter per sample, plus about 5 per neuron (its node, its activation, its list of inputs).
+# parameter per sample, plus about 5 per neuron (its node, its activation, its list of inputs);
+# compiling the step once takes up to 0.4 milliseconds per parameter (more for a wide layer).
 SECONDS_PER_PARAMETER, SECONDS_PER_NEURON = 0.4e-6, 5e-6
+SECONDS_TO_COMPILE_PER_PARAMETER = 0.4e-3
 
 
-def _check_size(architecture: str, nin: int, nouts: list[int], samples: int,
+def _check_size(architecture: str, nin: int, nouts: list[int], samples: int, compile: bool,
                 allow_large: bool) -> None:
     """ValueError, before anything is built, for a network a scalar engine would take too long
     to train (roughly more than five minutes an epoch), unless the user insists."""
     parameters, neurons = parameter_count(nin, nouts), sum(nouts)
     epoch = samples * (parameters * SECONDS_PER_PARAMETER + neurons * SECONDS_PER_NEURON)
+    if compile:
+        epoch += parameters * SECONDS_TO_COMPILE_PER_PARAMETER
     if epoch <= LONGEST_RUN or allow_large:
         return
+    compiled = " and compiling its step" if compile else ""
     raise ValueError(
         f"{architecture} has {parameters:,} parameters in {neurons:,} neurons: one epoch over "
-        f"{samples:,} samples would take roughly {epoch / 60:,.0f} minutes here (every parameter "
-        "is a Python object, every multiply a node of the graph). Use smaller --hidden sizes, or "
-        "--allow-large to train it anyway"
+        f"{samples:,} samples{compiled} would take roughly {epoch / 60:,.0f} minutes here (every "
+        "parameter is a Python object, every multiply a node of the graph). Use smaller --hidden "
+        "sizes or fewer --samples, or --allow-large to train it anyway"
     )
 
 
@@ -271,9 +279,14 @@ def _check_output_folder(folder: str) -> None:
     if not os.access(existing, os.W_OK | os.X_OK):
         raise ValueError(f"--out {folder}: {existing} is not writable")
     model_file = os.path.join(folder, "model.json")
-    if os.path.isdir(model_file):
-        raise ValueError(f"--out {folder}: {model_file} is a folder, so the model cannot be "
-                         "saved there")
+    if os.path.lexists(model_file):
+        target = os.path.realpath(model_file)  # through a link: where the model would go
+        if not os.path.isdir(os.path.dirname(target)):
+            raise ValueError(f"--out {folder}: {model_file} links to {target}, in a folder "
+                             "that does not exist")
+        if os.path.exists(target) and not os.path.isfile(target):
+            raise ValueError(f"--out {folder}: {model_file} is not a file, so the model cannot "
+                             "be saved there")
 
 
 def _task_name(args: argparse.Namespace) -> str:

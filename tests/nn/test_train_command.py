@@ -357,10 +357,14 @@ def test_an_unusable_out_folder_is_refused_before_training(
     _no_building_or_training(monkeypatch)
     (tmp_path / "a-file").write_text("not a folder")
     (tmp_path / "taken" / "model.json").mkdir(parents=True)
+    (tmp_path / "linked").mkdir()
+    (tmp_path / "linked" / "model.json").symlink_to("/nonexistent/x.json")
     for out, message in [
         (tmp_path / "a-file", "it is a file, not a folder"),
         (tmp_path / "a-file" / "run", f"{tmp_path / 'a-file'} is a file, not a folder"),
-        (tmp_path / "taken", "model.json is a folder, so the model cannot be saved there"),
+        (tmp_path / "taken", "model.json is not a file, so the model cannot be saved there"),
+        (tmp_path / "linked", "model.json links to /nonexistent/x.json, in a folder that does "
+         "not exist"),
     ]:
         assert _run(["--dataset", "xor", "--out", str(out), "--no-progress"]) == 2
         err = capsys.readouterr().err
@@ -379,3 +383,30 @@ def test_a_diverging_run_stops_at_the_first_non_finite_loss_with_one_line(
                         r" no parameter was updated\. The usual cause is a learning rate too "
                         r"large for this model \(lr=1e\+150: .*\n", err), err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_ctrl_c_during_the_evaluation_still_leaves_the_model_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nn.training
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nn.training, "train_step", interrupted)  # the first Ctrl-C, in fit
+    monkeypatch.setattr(train, "evaluate", interrupted)  # the second, just after
+    with pytest.raises(KeyboardInterrupt):
+        _run(["--dataset", "xor", "--epochs", "5", "--out", str(tmp_path), "--no-progress"])
+    assert load_model(tmp_path / "model.json").architecture()["nouts"] == [16, 16, 1]
+
+
+def test_the_size_estimate_counts_the_compiling_and_the_advice_names_samples() -> None:
+    # MLP(2, [8000, 100, 1]): 824,201 parameters, about 30 s an epoch over 80 samples, but about
+    # 330 s to compile (measured: 6000,100 took 250 s and 6 GB before its first epoch ended)
+    shape = "MLP(2, [8000, 100, 1])"
+    train._check_size(shape, 2, [8000, 100, 1], 80, compile=False, allow_large=False)
+    with pytest.raises(ValueError, match=r"824,201 parameters .* over 80 samples and compiling "
+                       r"its step would take roughly \d+ minutes .* Use smaller --hidden sizes "
+                       r"or fewer --samples, or --allow-large"):
+        train._check_size(shape, 2, [8000, 100, 1], 80, compile=True, allow_large=False)
+    train._check_size(shape, 2, [8000, 100, 1], 80, compile=True, allow_large=True)
