@@ -141,14 +141,17 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
 def test_ctrl_c_while_training_saves_the_model_and_exits_130_in_one_line(tmp_path: Path) -> None:
-    train = subprocess.Popen(
-        [sys.executable, "-m", "nn", "train", "--dataset", "xor", "--epochs", "1000000",
+    train = subprocess.Popen(  # -u: each line arrives as it is printed, not when a buffer fills
+        [sys.executable, "-u", "-m", "nn", "train", "--dataset", "xor", "--epochs", "1000000",
          "--no-plots", "--out", str(tmp_path)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert train.stdout is not None
+    deadline = time.monotonic() + 60
     while not train.stdout.readline().startswith("loss "):  # the line printed just before fit
-        assert train.poll() is None, "train ended before training"
+        if train.poll() is not None or time.monotonic() > deadline:
+            train.kill()
+            pytest.fail("train ended, or printed no 'loss ...' line, before training")
     time.sleep(0.5)  # well inside the first of a million epochs
     train.send_signal(signal.SIGINT)
     out, err = train.communicate(timeout=60)
@@ -169,5 +172,9 @@ def test_ctrl_c_in_any_command_is_one_line_and_status_130(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(explain, "run", interrupted)
-    assert cli.main(["explain"]) == 130
+    try:
+        status = cli.main(["explain"])
+    except KeyboardInterrupt:  # unhandled, it would stop the whole test run
+        pytest.fail("chainrule let Ctrl-C through as a KeyboardInterrupt")
+    assert status == 130
     assert capsys.readouterr().err == "\nchainrule explain: stopped by Ctrl-C\n"

@@ -34,3 +34,30 @@ def test_a_log_gets_a_few_lines_not_one_per_epoch(capsys: pytest.CaptureFixture[
     draws = err.count("training")
     assert 1 <= draws <= 3, err
     assert f"{history.train_loss[-1]:.4g}" in err  # the last line shows the last epoch
+
+
+def test_the_bar_moves_with_each_batch_and_ends_on_whole_epochs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A large model's first epoch may take minutes: the bar must move before it ends."""
+    import nn.training
+
+    moves: list[float] = []
+
+    class Bar:
+        n = 0.0
+
+        def update(self, amount: float) -> None:
+            moves.append(amount)
+
+        def set_postfix(self, **values: object) -> None:
+            moves.append(self.n)  # what the bar shows at the end of each epoch
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(nn.training, "_progress", lambda epochs, show: Bar())
+    X, y = [[float(i)] for i in range(10)], [float(i % 2) for i in range(10)]
+    fit(MLP(1, [1], seed=0), X, y, loss="half_mse", epochs=2, batch_size=4, progress=True)
+    # three batches an epoch (4, 4 and 2 samples), then the epoch's whole number
+    assert moves == [0.4, 0.4, 0.2, 1, 0.4, 0.4, 0.2, 2]

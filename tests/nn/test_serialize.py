@@ -10,7 +10,7 @@ import stat
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -169,14 +169,6 @@ def test_saving_a_diverged_model_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"parameter 'L1\.N0\.b' is inf"):
         model.save(tmp_path / "m.json")
     assert not os.listdir(tmp_path)
-
-
-@pytest.fixture
-def umask() -> Iterator[Callable[[int], None]]:
-    """Set the process's umask for one test; the old one comes back afterwards."""
-    old = os.umask(0o022)
-    yield os.umask
-    os.umask(old)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")

@@ -10,7 +10,9 @@ import csv
 import json
 import random
 import re
+import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -410,3 +412,17 @@ def test_the_size_estimate_counts_the_compiling_and_the_advice_names_samples() -
                        r"or fewer --samples, or --allow-large"):
         train._check_size(shape, 2, [8000, 100, 1], 80, compile=True, allow_large=False)
     train._check_size(shape, 2, [8000, 100, 1], 80, compile=True, allow_large=True)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file modes are POSIX")
+def test_scaling_json_gets_the_mode_the_umask_gives_as_model_json_does(
+    tmp_path: Path, umask: Callable[[int], None]
+) -> None:
+    umask(0o022)
+    data = _write_csv(tmp_path / "t.csv", ["x1", "x2", "y"],
+                      [[i, i % 3, "a" if i % 2 else "b"] for i in range(20)])
+    out = tmp_path / "out"
+    assert _run(["--csv", str(data), "--target", "y", "--epochs", "1", "--no-plots",
+                 "--no-progress", "--out", str(out)]) == 0
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
+    assert modes == {"model.json": 0o644, "scaling.json": 0o644}
