@@ -152,20 +152,19 @@ def _sign(x: float) -> float:
     return x
 
 
-exp = define_op("exp", _exp, lambda x, y: (y,), finite_slopes=True)     # dy/dx = y
-log = define_op("log", _log, lambda x, y: (1.0 / x,))                    # dy/dx = 1/x
+# dy/dx = y;  dy/dx = 1/x
+exp = define_op("exp", _exp, lambda x, y: (y,), finite_slopes=True)
+log = define_op("log", _log, lambda x, y: (1.0 / x,))
 # step and sign are flat wherever they have a slope: their derivative is the constant 0.0, a
 # number, so a derivative of relu or |x| differentiated again ends there.
 step = define_op("step", _step, lambda x, y: (0.0,), finite_slopes=True)
 sign = define_op("sign", _sign, lambda x, y: (0.0,), finite_slopes=True)
-abs = define_op("abs", builtins.abs, lambda x, y: (sign(x),), finite_slopes=True)  # sign(x)
+# dy/dx = sign(x)
+abs = define_op("abs", builtins.abs, lambda x, y: (sign(x),), finite_slopes=True)
 
-# the activations
-# da/dz = a (1 - a)
+# the activations:  da/dz = a (1 - a);  da/dz = 1 - a^2;  da/dz = [z > 0]
 sigmoid = define_op("sigmoid", _sigmoid, lambda z, a: (a * (1.0 - a),), finite_slopes=True)
-# da/dz = 1 - a^2
 tanh = define_op("tanh", math.tanh, lambda z, a: (1.0 - a * a,), finite_slopes=True)
-# da/dz = [z > 0]
 relu = define_op("relu", lambda z: 0.0 if z <= 0.0 else z, lambda z, a: (step(z),),
                  finite_slopes=True)
 

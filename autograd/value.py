@@ -168,12 +168,16 @@ class Op:
         name: str,
         forward: Callable[..., float],
         local_grads: Callable[..., tuple[Any, ...]],
+        *,
         finite_slopes: bool = False,
     ) -> None:
         if not isinstance(name, str) or not name:
             raise TypeError(f"define_op: the name must be a non-empty str, got {name!r}")
         if not callable(forward) or not callable(local_grads):
             raise TypeError(f"define_op({name!r}): forward and local_grads must be functions")
+        if not isinstance(finite_slopes, bool):
+            raise TypeError(f"define_op({name!r}): finite_slopes must be True or False, got "
+                            f"{finite_slopes!r}")
         self.name = name
         self.forward = forward
         self.local_grads = local_grads
@@ -288,7 +292,7 @@ def define_op(
     overflow near 0). `compile_step` then skips the lines of a gradient of exactly 0 when every
     value is finite, since they would add 0; the default, False, is always right.
     """
-    return Op(name, forward, local_grads, finite_slopes)
+    return Op(name, forward, local_grads, finite_slopes=finite_slopes)
 
 
 def real(x: object, who: str) -> float:

@@ -288,8 +288,8 @@ class _Code:
                         lines.append(f"seed_{self.names[term]} = {seed.text}")
                         seeded.append(term)
         loop = [f"{_unpacked(self.saved, True)} = {SAVED}",
-                "# all finite (the sum is): a gradient of 0 into an op whose slopes are finite",
-                "# then passes on exactly 0, and its lines are skipped (if dC_dz or not finite)",
+                "# finite: every number read below is finite (a sum is finite only if each term",
+                "# is); then a gradient of exactly 0 adds exactly 0, and its lines are skipped",
                 f"{FINITE} = {FINITE}_parameters and isfinite(sum({SAVED}))",
                 *self.sample_backward(seeded)]
         if batch is None:

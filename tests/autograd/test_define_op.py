@@ -87,3 +87,9 @@ def test_a_user_op_compiles_and_calls_its_own_functions() -> None:
     compiled = compile(f, 0.7, -1.3)  # traced here, run at another point below
     assert compiled(0.2, 0.9) == value_and_grad(f)(0.2, 0.9)
     assert "sin(" in compiled.source and "cos(" in compiled.source
+
+
+def test_finite_slopes_is_a_keyword_and_a_bool() -> None:
+    with pytest.raises(TypeError, match="finite_slopes must be True or False, got 'yes'"):
+        define_op("twice", lambda x: 2.0 * x, lambda x, y: (2.0,), finite_slopes="yes")  # type: ignore[arg-type]
+    assert define_op("twice", lambda x: 2.0 * x, lambda x, y: (2.0,)).finite_slopes is False
