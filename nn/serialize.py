@@ -63,6 +63,9 @@ def save(model: Savable, path: str | os.PathLike[str]) -> None:
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     """Replace the file at `path` with `text` in one step: a crash leaves the old or the new."""
+    if os.fspath(path).endswith(("/", os.sep)):
+        raise IsADirectoryError(f"cannot save {os.fspath(path)!r}: a path ending in "
+                                f"{os.sep!r} names a folder; give a file name")
     target = os.path.realpath(path)  # through a symbolic link: write the file it points to
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):

@@ -347,3 +347,9 @@ def test_saves_of_one_file_from_many_threads_at_once_always_leave_a_whole_model(
     assert failures == []
     assert os.listdir(tmp_path) == ["model.json"]
     assert tuple(_bits(load_model(path))) in expected  # type: ignore[arg-type]
+
+
+def test_a_path_that_names_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(IsADirectoryError, match="a path ending in '/' names a folder"):
+        _trained_looking(0).save(f"{tmp_path}/model.json/")
+    assert list(tmp_path.iterdir()) == []
